@@ -1,0 +1,199 @@
+import { useEffect, useRef } from 'preact/hooks';
+import { LIFE_DOMAINS, lifeDomainMessageKey, type LifeDomain } from '../domain/life-domains';
+import type { MessageKey } from '../domain/i18n';
+
+import { parseDutchPhone } from '../domain/phone';
+import { CALL_MOMENTS, NOTE_MAX_LENGTH, type CallMoment } from '../domain/referral';
+import { findIcpcCodes } from '../domain/rule-engine';
+import type { SidebarProps } from './Sidebar';
+
+function callMomentKey(moment: CallMoment): MessageKey {
+  return `callMoment_${moment.replaceAll('-', '_')}` as MessageKey;
+}
+
+/**
+ * The consent step: the sentence to read aloud, the call-back details, and a preview of exactly
+ * what leaves the practice. Sending stays impossible until consent is ticked and the details hold.
+ */
+export function ConsentStep({ state, actions, ruleSet, locale, t }: SidebarProps) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => headingRef.current?.focus(), []);
+
+  const { form } = state;
+  const phone = parseDutchPhone(form.phone);
+  const noteCodes = ruleSet.referral.includeDiagnosisCodes ? [] : findIcpcCodes(form.note);
+  const nameMissing = form.name.trim() === '';
+  const domainsMissing = form.lifeDomains.length === 0;
+  const canSend = form.consentGiven && phone.ok && !nameMissing && !domainsMissing && noteCodes.length === 0;
+  const recipient = ruleSet.referral.recipient.name;
+
+  const toggleDomain = (domain: LifeDomain, on: boolean) =>
+    actions.editForm({
+      lifeDomains: on ? LIFE_DOMAINS.filter((d) => d === domain || form.lifeDomains.includes(d)) : form.lifeDomains.filter((d) => d !== domain),
+    });
+
+  return (
+    <section aria-labelledby="vs-consent-heading">
+      <h3 id="vs-consent-heading" class="vs-step-heading" tabIndex={-1} ref={headingRef}>
+        {t('consentHeading')}
+      </h3>
+      <p class="vs-read-aloud-label">{t('consentReadAloud')}</p>
+      <blockquote class="vs-read-aloud">{ruleSet.consentStatement[locale]}</blockquote>
+
+      <div class="vs-field">
+        <label for="vs-name">{t('nameLabel')}</label>
+        <input
+          id="vs-name"
+          type="text"
+          autocomplete="off"
+          value={form.name}
+          aria-invalid={nameMissing}
+          aria-describedby={nameMissing ? 'vs-name-error' : undefined}
+          onInput={(event) => actions.editForm({ name: event.currentTarget.value })}
+        />
+        {nameMissing && (
+          <p id="vs-name-error" class="vs-error">
+            {t('nameError_empty')}
+          </p>
+        )}
+      </div>
+
+      <div class="vs-field">
+        <label for="vs-phone">{t('phoneLabel')}</label>
+        <input
+          id="vs-phone"
+          type="tel"
+          inputMode="tel"
+          autocomplete="off"
+          value={form.phone}
+          aria-invalid={!phone.ok}
+          aria-describedby={phone.ok ? 'vs-phone-hint' : 'vs-phone-hint vs-phone-error'}
+          onInput={(event) => actions.editForm({ phone: event.currentTarget.value })}
+        />
+        <p id="vs-phone-hint" class="vs-hint">
+          {t('phoneHint')}
+        </p>
+        {!phone.ok && (
+          <p id="vs-phone-error" class="vs-error">
+            {t(`phoneError_${phone.reason.replaceAll('-', '_')}` as MessageKey)}
+          </p>
+        )}
+      </div>
+
+      <div class="vs-field">
+        <label for="vs-call-moment">{t('callMomentLabel')}</label>
+        <select
+          id="vs-call-moment"
+          value={form.callMoment}
+          onChange={(event) => actions.editForm({ callMoment: event.currentTarget.value as CallMoment })}
+        >
+          {CALL_MOMENTS.map((moment) => (
+            <option key={moment} value={moment}>
+              {t(callMomentKey(moment))}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <fieldset class="vs-field vs-domains" aria-describedby={domainsMissing ? 'vs-domains-error' : undefined}>
+        <legend>{t('lifeDomainsLabel')}</legend>
+        {LIFE_DOMAINS.map((domain) => (
+          <label key={domain} class="vs-check">
+            <input type="checkbox" checked={form.lifeDomains.includes(domain)} onChange={(event) => toggleDomain(domain, event.currentTarget.checked)} />
+            <span>{t(lifeDomainMessageKey(domain) as MessageKey)}</span>
+          </label>
+        ))}
+        {domainsMissing && (
+          <p id="vs-domains-error" class="vs-error">
+            {t('lifeDomainsError')}
+          </p>
+        )}
+      </fieldset>
+
+      <div class="vs-field">
+        <label for="vs-note">{t('noteLabel')}</label>
+        <textarea
+          id="vs-note"
+          rows={3}
+          maxLength={NOTE_MAX_LENGTH}
+          value={form.note}
+          aria-invalid={noteCodes.length > 0}
+          aria-describedby={noteCodes.length > 0 ? 'vs-note-counter vs-note-error' : 'vs-note-counter'}
+          onInput={(event) => actions.editForm({ note: event.currentTarget.value })}
+        />
+        <p id="vs-note-counter" class="vs-hint">
+          {t('noteCounter', [form.note.length, NOTE_MAX_LENGTH])}
+        </p>
+        {noteCodes.length > 0 && (
+          <p id="vs-note-error" class="vs-error">
+            {t('noteHasCodes', [noteCodes.join(', ')])}
+          </p>
+        )}
+      </div>
+
+      <section class="vs-preview" aria-labelledby="vs-preview-heading">
+        <h4 id="vs-preview-heading">{t('previewHeading', [recipient])}</h4>
+        <dl>
+          <dt>{t('nameLabel')}</dt>
+          <dd data-preview="name">{form.name || t('previewNone')}</dd>
+          <dt>{t('phoneLabel')}</dt>
+          <dd data-preview="phone">{phone.ok ? phone.display : form.phone || t('previewNone')}</dd>
+          <dt>{t('callMomentLabel')}</dt>
+          <dd data-preview="call-moment">{t(callMomentKey(form.callMoment))}</dd>
+          <dt>{t('lifeDomainsLabel')}</dt>
+          <dd data-preview="life-domains">
+            {form.lifeDomains.map((domain) => t(lifeDomainMessageKey(domain) as MessageKey)).join(', ') || t('previewNone')}
+          </dd>
+          <dt>{t('noteLabel')}</dt>
+          <dd data-preview="note">{form.note.trim() || t('previewNone')}</dd>
+          <dt>{t('previewAnswers')}</dt>
+          <dd data-preview="answers">
+            <ul>
+              {ruleSet.questions.map((question) => (
+                <li key={question.id}>
+                  {question.text[locale]}{' '}
+                  <strong>
+                    {t(state.answers[question.id] === 'yes' ? 'answerYes' : state.answers[question.id] === 'no' ? 'answerNo' : 'answerNotAsked')}
+                  </strong>
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </dl>
+        <p class="vs-hint">{t('previewNotSent')}</p>
+      </section>
+
+      <label class="vs-check vs-consent">
+        <input type="checkbox" checked={form.consentGiven} onChange={(event) => actions.editForm({ consentGiven: event.currentTarget.checked })} />
+        <span>{t('consentCheckbox')}</span>
+      </label>
+
+      {state.submitError && (
+        <p class="vs-error" role="alert">
+          {state.submitError}
+        </p>
+      )}
+      <div class="vs-actions">
+        <button type="button" class="vs-primary" disabled={!canSend} aria-describedby={form.consentGiven ? undefined : 'vs-send-hint'} onClick={actions.submit}>
+          {t('send')}
+        </button>
+        <button type="button" class="vs-secondary" onClick={actions.backToQuestions}>
+          {t('back')}
+        </button>
+      </div>
+      {!form.consentGiven && (
+        <p id="vs-send-hint" class="vs-hint">
+          {t('sendNeedsConsent')}
+        </p>
+      )}
+      <div class="vs-actions vs-actions-quiet">
+        <button type="button" class="vs-link" onClick={() => actions.dismiss('not-now')}>
+          {t('notNow')}
+        </button>
+        <button type="button" class="vs-link" onClick={() => actions.dismiss('not-relevant')}>
+          {t('notRelevant')}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { Locale } from '../domain/locale';
+import type { Translate } from '../domain/i18n';
+import type { RuleSet } from '../domain/rule-set';
+import { isSidebarVisible, type SidebarState } from '../domain/screening-state';
+import type { SidebarActions } from '../domain/sidebar-controller';
+import { ConsentStep } from './ConsentStep';
+import { ReferralStatusView } from './ReferralStatusView';
+import { ScreeningQuestions } from './ScreeningQuestions';
+
+export interface SidebarProps {
+  state: SidebarState;
+  actions: SidebarActions;
+  ruleSet: RuleSet;
+  locale: Locale;
+  t: Translate;
+}
+
+/**
+ * The quiet sidebar docked at the page edge: never a modal and never grabbing focus on its own.
+ * Focus only moves when the GP acts inside it (collapse, expand, next step).
+ */
+export function Sidebar({ state, actions, ruleSet, locale, t }: SidebarProps) {
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  const lastExpanded = useRef(state.expanded);
+  const toggledByUser = useRef(false);
+
+  useEffect(() => {
+    if (lastExpanded.current !== state.expanded && toggledByUser.current) toggleRef.current?.focus();
+    lastExpanded.current = state.expanded;
+    toggledByUser.current = false;
+  }, [state.expanded]);
+
+  if (!isSidebarVisible(state)) return null;
+
+  const toggle = () => {
+    toggledByUser.current = true;
+    actions.toggle();
+  };
+
+  if (!state.expanded) {
+    return (
+      <button ref={toggleRef} type="button" class="vs-tab" aria-expanded="false" aria-label={t('expand')} onClick={toggle}>
+        <span class="vs-tab-dot" aria-hidden="true" />
+        <span class="vs-tab-text">{t('tabLabel')}</span>
+      </button>
+    );
+  }
+
+  return (
+    <aside class="vs-panel" id="vs-panel" aria-label={t('sidebarRegion')}>
+      <header class="vs-header">
+        <h2 class="vs-title">{t('sidebarTitle')}</h2>
+        <button ref={toggleRef} type="button" class="vs-icon-button" aria-expanded="true" aria-controls="vs-panel" aria-label={t('collapse')} onClick={toggle}>
+          <span aria-hidden="true">»</span>
+        </button>
+      </header>
+      <div class="vs-body">
+        {state.phase === 'questions' && <ScreeningQuestions state={state} actions={actions} ruleSet={ruleSet} locale={locale} t={t} />}
+        {state.phase === 'consent' && <ConsentStep state={state} actions={actions} ruleSet={ruleSet} locale={locale} t={t} />}
+        {state.phase === 'submitting' && (
+          <p class="vs-status" role="status">
+            {t('submitting')}
+          </p>
+        )}
+        {state.phase === 'referral' && state.referral && <ReferralStatusView referral={state.referral} actions={actions} locale={locale} t={t} />}
+        {state.phase === 'idle' && state.earlierReferral && (
+          <ReferralStatusView referral={state.earlierReferral} earlier actions={actions} locale={locale} t={t} />
+        )}
+      </div>
+    </aside>
+  );
+}

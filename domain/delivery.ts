@@ -1,0 +1,210 @@
+import type { AuditEvent, ConsentRecord, OutboxEntry, ScreeningEvent, VroegsignaalDatabase } from './database';
+import type { DeliveryError, ReferralStatus } from './messages';
+
+export interface DeliveryDependencies {
+  db: VroegsignaalDatabase;
+  fetch: typeof fetch;
+  now: () => number;
+  random: () => number;
+  /** Asks to be woken at `atMs` (browser alarm) or cancels the wake-up when null. */
+  scheduleWakeUp: (atMs: number | null) => Promise<void>;
+  /** Tells the referring tab how its referral is doing; must not throw. */
+  notify: (entry: OutboxEntry) => void;
+  requestTimeoutMs?: number;
+}
+
+const FIRST_RETRY_MS = 20_000;
+const MAX_RETRY_MS = 30 * 60_000;
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * Delay before retry number `attempt` (1-based): doubling from 20 s, capped at 30 min, with jitter
+ * between half and all of it so that many practices coming back online do not retry in step.
+ */
+export function retryDelayMs(attempt: number, random: () => number): number {
+  const ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** The GP-facing view of an outbox entry. */
+export function toReferralStatus(entry: OutboxEntry): ReferralStatus {
+  return {
+    referralId: entry.referralId,
+    state: entry.state,
+    createdAt: entry.createdAt,
+    attempts: entry.attempts,
+    recipient: entry.recipient,
+    ...(entry.deliveredAt ? { deliveredAt: entry.deliveredAt } : {}),
+    ...(entry.nextAttemptAt !== null && entry.state !== 'delivered' && entry.state !== 'failed'
+      ? { nextAttemptAt: new Date(entry.nextAttemptAt).toISOString() }
+      : {}),
+    ...(entry.lastError ? { lastError: entry.lastError } : {}),
+  };
+}
+
+type AttemptOutcome = { delivered: true } | { delivered: false; permanent: boolean; error: DeliveryError };
+
+// 408, 425 and 429 say "later", every other 4xx says the referral itself is wrong: retrying the same
+// bytes cannot help, so it waits for a person instead of hammering the receiver.
+function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 425 || status === 429;
+}
+
+async function describeRejection(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { issue?: Array<{ diagnostics?: string }> };
+    const diagnostics = body.issue?.map((issue) => issue.diagnostics).filter(Boolean).join('; ');
+    if (diagnostics) return diagnostics.slice(0, 300);
+  } catch {
+    // Not an OperationOutcome; the status line is all we can report.
+  }
+  return `${response.status} ${response.statusText}`.trim();
+}
+
+/**
+ * The outbox and its delivery: at-least-once sending with a stable Idempotency-Key, so that the
+ * receiver sees each referral exactly once. Survives the service worker stopping mid-send: an
+ * attempt takes a lease (`nextAttemptAt`) before it starts, and an expired lease is simply retried.
+ */
+export function createDeliveryService(deps: DeliveryDependencies) {
+  const { db } = deps;
+  const inFlight = new Map<string, Promise<OutboxEntry | undefined>>();
+  const timeoutMs = deps.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  async function attempt(entry: OutboxEntry): Promise<AttemptOutcome> {
+    if (entry.body === null) return { delivered: true };
+    try {
+      const response = await deps.fetch(entry.endpoint, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/fhir+json',
+          Accept: 'application/fhir+json',
+          'Idempotency-Key': entry.referralId,
+        },
+        body: entry.body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (response.ok) return { delivered: true };
+      const detail = await describeRejection(response);
+      return {
+        delivered: false,
+        permanent: !isRetryableStatus(response.status),
+        error: { kind: 'http', httpStatus: response.status, detail },
+      };
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      const kind = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network';
+      return { delivered: false, permanent: false, error: { kind, detail: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+
+  async function rescheduleWakeUp(): Promise<void> {
+    let earliest: number | null = null;
+    for (const state of ['queued', 'sending', 'retrying'] as const) {
+      for (const entry of await db.getAllFromIndex('outbox', 'by-state', state)) {
+        if (entry.nextAttemptAt !== null && (earliest === null || entry.nextAttemptAt < earliest)) earliest = entry.nextAttemptAt;
+      }
+    }
+    await deps.scheduleWakeUp(earliest);
+  }
+
+  async function deliverOnce(referralId: string): Promise<OutboxEntry | undefined> {
+    const entry = await db.get('outbox', referralId);
+    if (!entry || entry.state === 'delivered') return entry;
+
+    const startedAt = deps.now();
+    const sending: OutboxEntry = {
+      ...entry,
+      state: 'sending',
+      attempts: entry.attempts + 1,
+      lastAttemptAt: new Date(startedAt).toISOString(),
+      nextAttemptAt: startedAt + timeoutMs + retryDelayMs(entry.attempts + 1, deps.random),
+    };
+    await db.put('outbox', sending);
+    deps.notify(sending);
+
+    const outcome = await attempt(sending);
+    const finishedAt = new Date(deps.now()).toISOString();
+    let finished: OutboxEntry;
+    let audit: AuditEvent;
+    if (outcome.delivered) {
+      const { lastError: _lastError, ...rest } = sending;
+      finished = { ...rest, state: 'delivered', deliveredAt: finishedAt, nextAttemptAt: null, body: null };
+      audit = { at: finishedAt, action: 'referral.delivered', patientHash: entry.patientHash, referralId, detail: sending.endpoint };
+    } else if (outcome.permanent) {
+      finished = { ...sending, state: 'failed', nextAttemptAt: null, lastError: outcome.error };
+      audit = { at: finishedAt, action: 'referral.rejected', patientHash: entry.patientHash, referralId, detail: outcome.error.detail };
+    } else {
+      finished = {
+        ...sending,
+        state: 'retrying',
+        nextAttemptAt: deps.now() + retryDelayMs(sending.attempts, deps.random),
+        lastError: outcome.error,
+      };
+      audit = { at: finishedAt, action: 'referral.attempt-failed', patientHash: entry.patientHash, referralId, detail: outcome.error.detail };
+    }
+    const tx = db.transaction(['outbox', 'audit'], 'readwrite');
+    await Promise.all([tx.objectStore('outbox').put(finished), tx.objectStore('audit').add(audit), tx.done]);
+    deps.notify(finished);
+    await rescheduleWakeUp();
+    return finished;
+  }
+
+  /** Sends one referral now unless an attempt for it is already under way in this worker. */
+  function deliver(referralId: string): Promise<OutboxEntry | undefined> {
+    const running = inFlight.get(referralId);
+    if (running) return running;
+    const promise = deliverOnce(referralId).finally(() => inFlight.delete(referralId));
+    inFlight.set(referralId, promise);
+    return promise;
+  }
+
+  return {
+    deliver,
+
+    /**
+     * Stores the referral, its consent, the audit line and the screening outcome in one transaction.
+     * Only after it commits may the GP be told "queued".
+     */
+    async enqueue(entry: OutboxEntry, consent: ConsentRecord, audit: AuditEvent, screening: ScreeningEvent): Promise<OutboxEntry> {
+      const tx = db.transaction(['outbox', 'consents', 'audit', 'screenings'], 'readwrite');
+      await Promise.all([
+        tx.objectStore('outbox').add(entry),
+        tx.objectStore('consents').add(consent),
+        tx.objectStore('audit').add(audit),
+        tx.objectStore('screenings').add(screening),
+        tx.done,
+      ]);
+      return entry;
+    },
+
+    /** Sends every referral whose time has come (after a wake-up, a browser start or a lost attempt). */
+    async deliverDue(): Promise<void> {
+      const now = deps.now();
+      const due: string[] = [];
+      for (const state of ['queued', 'sending', 'retrying'] as const) {
+        for (const entry of await db.getAllFromIndex('outbox', 'by-state', state)) {
+          if (entry.nextAttemptAt !== null && entry.nextAttemptAt <= now) due.push(entry.referralId);
+        }
+      }
+      await Promise.all(due.map((id) => deliver(id)));
+      await rescheduleWakeUp();
+    },
+
+    /** A person asked to try again now (also after a permanent rejection). */
+    async retryNow(referralId: string): Promise<OutboxEntry | undefined> {
+      const entry = await db.get('outbox', referralId);
+      if (!entry || entry.state === 'delivered') return entry;
+      if (!inFlight.has(referralId)) await db.put('outbox', { ...entry, nextAttemptAt: deps.now() });
+      return deliver(referralId);
+    },
+
+    /** The newest referral for a pseudonymised patient, if any. */
+    async latestForPatient(patientHash: string): Promise<OutboxEntry | undefined> {
+      const entries = await db.getAllFromIndex('outbox', 'by-patient', patientHash);
+      return entries.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    },
+  };
+}
+
+export type DeliveryService = ReturnType<typeof createDeliveryService>;

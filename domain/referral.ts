@@ -1,0 +1,213 @@
+import type { Bundle, BundleEntry, FhirResource, QuestionnaireResponseItem, Reference, Timing } from 'fhir/r4';
+import { LIFE_DOMAIN_DISPLAY_NL, type LifeDomain } from './life-domains';
+import type { ScreeningAnswer } from './rule-engine';
+
+export const CALL_MOMENTS = ['no-preference', 'morning', 'afternoon', 'evening'] as const;
+export type CallMoment = (typeof CALL_MOMENTS)[number];
+
+/** Longest note the GP can add for the social team. */
+export const NOTE_MAX_LENGTH = 500;
+
+/** Who recorded the patient's consent: the logged-in GP as the EHR page shows them. */
+export interface Practitioner {
+  name?: string;
+  agb?: string;
+}
+
+/**
+ * Everything the practice decided to send, as stored in the outbox before anything leaves the
+ * browser. Holds no diagnosis code and no complaint text: the social team gets a call-back request.
+ */
+export interface ReferralRecord {
+  id: string;
+  createdAt: string;
+  patient: { name: string; phoneE164: string };
+  answers: Array<{ questionId: string; questionText: string; answer: ScreeningAnswer }>;
+  callMoment: CallMoment;
+  lifeDomains: LifeDomain[];
+  note: string;
+  recipient: { name: string };
+  serviceText: string;
+  questionnaire: { ruleSetId: string; version: string };
+  consent: {
+    recordedBy: Practitioner;
+    recordedAt: string;
+    statement: string;
+    purpose: 'coordination-of-care';
+    recipient: string;
+    /** What the patient agreed may be shared, in the order the GP saw it in the preview. */
+    dataShared: Array<'name' | 'phone' | 'call-moment' | 'life-domains' | 'note' | 'answers'>;
+    withdrawnAt: null;
+  };
+}
+
+const URN_SYSTEM = 'urn:ietf:rfc:3986';
+const PROFILE_BASE = 'https://vroegsignaal.example/fhir';
+const TIMING_WHEN: Record<Exclude<CallMoment, 'no-preference'>, 'MORN' | 'AFT' | 'EVE'> = {
+  morning: 'MORN',
+  afternoon: 'AFT',
+  evening: 'EVE',
+};
+const CALL_MOMENT_NL: Record<CallMoment, string> = {
+  'no-preference': 'geen voorkeur',
+  morning: 'ochtend',
+  afternoon: 'middag',
+  evening: 'avond',
+};
+const ANSWER_CODING = {
+  yes: { system: 'http://loinc.org', code: 'LA33-6', display: 'Yes' },
+  no: { system: 'http://loinc.org', code: 'LA32-8', display: 'No' },
+} as const;
+
+/** The fullUrls of the five resources; generated once so every retry sends the same bundle. */
+export interface BundleResourceIds {
+  patient: string;
+  questionnaireResponse: string;
+  consent: string;
+  serviceRequest: string;
+  task: string;
+}
+
+/**
+ * Builds the FHIR R4 transaction Bundle for the social team (Gravity SDOH Clinical Care shapes:
+ * Patient, QuestionnaireResponse, Consent, ServiceRequest, Task). Every entry is a conditional
+ * create on the referral id, so a real FHIR server, like the reference receiver, stores a referral
+ * that arrives twice only once.
+ */
+export function buildReferralBundle(record: ReferralRecord, ids: BundleResourceIds): Bundle {
+  const referralUrn = `urn:uuid:${record.id}`;
+  const identifier = { system: URN_SYSTEM, value: referralUrn };
+  const ref = (id: string): Reference => ({ reference: `urn:uuid:${id}` });
+  const requester: Reference = practitionerReference(record.consent.recordedBy);
+  const recipient: Reference = { display: record.recipient.name };
+
+  const items: QuestionnaireResponseItem[] = record.answers.map(({ questionId, questionText, answer }) => ({
+    linkId: questionId,
+    text: questionText,
+    // "Not asked" is an item without an answer: FHIR's way of saying the question went unanswered.
+    ...(answer === 'not-asked' ? {} : { answer: [{ valueCoding: { ...ANSWER_CODING[answer] } }] }),
+  }));
+
+  const occurrenceTiming: Timing =
+    record.callMoment === 'no-preference'
+      ? { code: { text: CALL_MOMENT_NL[record.callMoment] } }
+      : { code: { text: CALL_MOMENT_NL[record.callMoment] }, repeat: { when: [TIMING_WHEN[record.callMoment]] } };
+
+  const resources: Array<[string, FhirResource]> = [
+    [
+      ids.patient,
+      {
+        resourceType: 'Patient',
+        identifier: [identifier],
+        name: [{ text: record.patient.name }],
+        telecom: [{ system: 'phone', value: record.patient.phoneE164, use: record.patient.phoneE164.startsWith('+316') ? 'mobile' : 'home' }],
+      },
+    ],
+    [
+      ids.questionnaireResponse,
+      {
+        resourceType: 'QuestionnaireResponse',
+        identifier,
+        questionnaire: `${PROFILE_BASE}/Questionnaire/${record.questionnaire.ruleSetId}|${record.questionnaire.version}`,
+        status: 'completed',
+        subject: ref(ids.patient),
+        authored: record.createdAt,
+        item: items,
+      },
+    ],
+    [
+      ids.consent,
+      {
+        resourceType: 'Consent',
+        identifier: [identifier],
+        extension: [
+          { url: `${PROFILE_BASE}/StructureDefinition/consent-recorded-by`, valueReference: requester },
+          { url: `${PROFILE_BASE}/StructureDefinition/consent-statement`, valueString: record.consent.statement },
+        ],
+        status: 'active',
+        scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
+        category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Patient Consent' }] }],
+        patient: ref(ids.patient),
+        dateTime: record.consent.recordedAt,
+        performer: [ref(ids.patient)],
+        policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN' }] },
+        provision: {
+          type: 'permit',
+          period: { start: record.consent.recordedAt },
+          actor: [
+            {
+              role: {
+                coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' }],
+              },
+              reference: { display: record.consent.recipient },
+            },
+          ],
+          action: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentaction', code: 'disclose' }] }],
+          purpose: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'COC', display: 'coordination of care' }],
+          data: [ids.patient, ids.questionnaireResponse, ids.serviceRequest].map((id) => ({ meaning: 'instance' as const, reference: ref(id) })),
+        },
+      },
+    ],
+    [
+      ids.serviceRequest,
+      {
+        resourceType: 'ServiceRequest',
+        identifier: [identifier],
+        status: 'active',
+        intent: 'order',
+        category: [
+          {
+            coding: [
+              {
+                system: 'http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes',
+                code: 'financial-insecurity',
+                display: 'Financial Insecurity',
+              },
+            ],
+          },
+          ...record.lifeDomains.map((domain) => ({
+            coding: [{ system: `${PROFILE_BASE}/CodeSystem/positieve-gezondheid`, code: domain, display: LIFE_DOMAIN_DISPLAY_NL[domain] }],
+          })),
+        ],
+        code: { text: record.serviceText },
+        subject: ref(ids.patient),
+        occurrenceTiming,
+        authoredOn: record.createdAt,
+        requester,
+        performer: [recipient],
+        supportingInfo: [ref(ids.questionnaireResponse), ref(ids.consent)],
+        ...(record.note ? { note: [{ text: record.note }] } : {}),
+      },
+    ],
+    [
+      ids.task,
+      {
+        resourceType: 'Task',
+        identifier: [identifier],
+        status: 'requested',
+        intent: 'order',
+        code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] },
+        focus: ref(ids.serviceRequest),
+        for: ref(ids.patient),
+        authoredOn: record.createdAt,
+        requester,
+        owner: recipient,
+      },
+    ],
+  ];
+
+  const entry: BundleEntry[] = resources.map(([id, resource]) => ({
+    fullUrl: `urn:uuid:${id}`,
+    resource,
+    request: { method: 'POST', url: resource.resourceType, ifNoneExist: `identifier=${URN_SYSTEM}|${referralUrn}` },
+  }));
+
+  return { resourceType: 'Bundle', type: 'transaction', identifier, timestamp: record.createdAt, entry };
+}
+
+function practitionerReference(practitioner: Practitioner): Reference {
+  return {
+    ...(practitioner.name ? { display: practitioner.name } : { display: 'Huisarts (naam niet gevonden op de pagina)' }),
+    ...(practitioner.agb ? { identifier: { system: 'http://fhir.nl/fhir/NamingSystem/agb-z', value: practitioner.agb } } : {}),
+  };
+}

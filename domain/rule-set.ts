@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { LIFE_DOMAINS } from './life-domains';
+
+// Zod lives here and in the background only; the content script imports the types, never this schema.
+
+const localizedText = z.object({ nl: z.string().min(1), en: z.string().min(1) }).strict();
+const icpcCode = z.string().regex(/^[A-Z]\d{2}$/, 'must be a three-character ICPC code such as N01');
+
+export const ruleSetSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes'),
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.0.0'),
+    name: localizedText,
+    triggers: z
+      .object({
+        codes: z.array(z.object({ code: icpcCode, title: localizedText }).strict()),
+        codePrefixes: z
+          .array(z.object({ prefix: z.string().regex(/^[A-Z]\d?$/, 'must be a chapter letter with at most one digit'), title: localizedText }).strict())
+          .default([]),
+        terms: z.array(z.object({ term: z.string().trim().min(3), locale: z.enum(['nl', 'en']) }).strict()).default([]),
+      })
+      .strict()
+      .refine((t) => t.codes.length + t.codePrefixes.length + t.terms.length > 0, 'needs at least one code, prefix or term'),
+    questions: z
+      .array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), text: localizedText }).strict())
+      .min(1)
+      .refine((qs) => new Set(qs.map((q) => q.id)).size === qs.length, 'question ids must be unique'),
+    positiveWhen: z.object({ minYes: z.number().int().min(1) }).strict(),
+    consentStatement: localizedText,
+    referral: z
+      .object({
+        recipient: z.object({ name: z.string().min(1) }).strict(),
+        serviceText: localizedText,
+        defaultLifeDomains: z.array(z.enum(LIFE_DOMAINS)).min(1),
+        includeDiagnosisCodes: z.boolean().default(false),
+      })
+      .strict(),
+  })
+  .strict()
+  .refine((r) => r.positiveWhen.minYes <= r.questions.length, {
+    message: 'minYes cannot exceed the number of questions',
+    path: ['positiveWhen', 'minYes'],
+  });
+
+/** A validated rule set: which codes and words trigger which questions, and where the referral goes. */
+export type RuleSet = z.output<typeof ruleSetSchema>;
+
+/** One problem found in a rule set, with the JSON path where it sits. */
+export interface RuleSetProblem {
+  path: string;
+  message: string;
+}
+
+export type RuleSetParseResult = { ok: true; ruleSet: RuleSet } | { ok: false; problems: RuleSetProblem[] };
+
+/**
+ * Validates untrusted rule-set JSON. Never throws: a bad set comes back as a list of problems naming
+ * their path (e.g. `questions[1].text.en`), so the caller can keep the valid set it already has.
+ */
+export function parseRuleSet(input: unknown): RuleSetParseResult {
+  const result = ruleSetSchema.safeParse(input);
+  if (result.success) return { ok: true, ruleSet: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+  };
+}
+
+/** Formats a zod issue path as `a.b[2].c`; the root is `(root)`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}
