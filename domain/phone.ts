@@ -29,8 +29,9 @@ export function parseDutchPhone(input: string): PhoneParseResult {
     return { ok: false, reason: 'length' };
   }
 
-  if (!/^\d{9}$/.test(national)) return { ok: false, reason: 'length' };
+  // Service numbers come in several lengths; name them as such rather than as a length problem.
   if (/^(800|90|84|87|88)/.test(national)) return { ok: false, reason: 'service-number' };
+  if (!/^\d{9}$/.test(national)) return { ok: false, reason: 'length' };
   const kind = national.startsWith('6') ? 'mobile' : 'landline';
   // Area codes have two or three digits, so only mobile numbers get a separator we can be sure of.
   const display = kind === 'mobile' ? `06-${national.slice(1)}` : `0${national}`;

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { Bundle, Consent, Patient, QuestionnaireResponse, ServiceRequest, Task } from 'fhir/r4';
+import { takeInReferral } from '../../domain/referral-intake';
+import { defaultRuleSet, referralRequest, sequentialUuids } from './helpers';
+
+const ruleSet = defaultRuleSet();
+const context = () => ({
+  ruleSet,
+  endpoint: 'http://127.0.0.1:4320/fhir',
+  patientHash: 'a'.repeat(64),
+  tabId: 7,
+  now: new Date('2026-11-23T10:15:00Z'),
+  uuid: sequentialUuids(),
+});
+
+function intake(overrides = {}) {
+  const result = takeInReferral(referralRequest(overrides), context());
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  const bundle = JSON.parse(result.entry.body!) as Bundle;
+  const find = <T>(type: string) => bundle.entry!.find((e) => e.resource?.resourceType === type)!.resource as T;
+  return { result, bundle, find };
+}
+
+describe('referral payload', () => {
+  it('carries name, phone, consent and answers for the social team', () => {
+    const { bundle, find } = intake();
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'transaction' });
+    expect(bundle.entry!.map((e) => e.resource!.resourceType)).toEqual(['Patient', 'QuestionnaireResponse', 'Consent', 'ServiceRequest', 'Task']);
+
+    const patient = find<Patient>('Patient');
+    expect(patient.name).toEqual([{ text: 'Mila Voorbeeld' }]);
+    expect(patient.telecom).toEqual([{ system: 'phone', value: '+31699990001', use: 'mobile' }]);
+
+    const consent = find<Consent>('Consent');
+    expect(consent.status).toBe('active');
+    expect(consent.provision?.type).toBe('permit');
+    expect(consent.provision?.actor?.[0]?.reference.display).toBe('Sociaal wijkteam (demo)');
+    expect(consent.dateTime).toBe('2026-11-23T10:15:00.000Z');
+    expect(JSON.stringify(consent.extension)).toContain('dr. E. Denkbeeld');
+
+    const answers = find<QuestionnaireResponse>('QuestionnaireResponse').item!;
+    expect(answers.map((i) => [i.linkId, i.answer?.[0]?.valueCoding?.code ?? 'not asked'])).toEqual([
+      ['make-ends-meet', 'LA33-6'],
+      ['sleep-money-worries', 'LA32-8'],
+      ['unopened-mail', 'not asked'],
+    ]);
+    expect(answers[0]!.text).toBe('Vindt u het moeilijk om elke maand rond te komen?');
+
+    const request = find<ServiceRequest>('ServiceRequest');
+    expect(request.occurrenceTiming?.repeat?.when).toEqual(['MORN']);
+    expect(request.note).toEqual([{ text: 'Liever niet tussen 12 en 13 uur bellen.' }]);
+    expect(find<Task>('Task').status).toBe('requested');
+  });
+
+  it('carries no ICPC code and no complaint text', () => {
+    const { result } = intake({ trigger: { kind: 'code', baseCode: 'L03' } });
+    const body = result.entry.body!;
+    for (const code of ruleSet.triggers.codes) {
+      expect(body).not.toMatch(new RegExp(`\\b${code.code}\\b`));
+      expect(body.toLowerCase()).not.toContain(code.title.nl.toLowerCase());
+    }
+    expect(body).not.toContain('icpc');
+    expect(body).not.toContain('Condition');
+    expect(body).not.toContain('reasonCode');
+  });
+
+  it('makes every entry a conditional create on the referral id, so a resend is the same referral', () => {
+    const { result, bundle } = intake();
+    const expected = `identifier=urn:ietf:rfc:3986|urn:uuid:${result.entry.referralId}`;
+    expect(bundle.entry!.map((e) => e.request?.ifNoneExist)).toEqual(Array(5).fill(expected));
+    expect(result.entry).toMatchObject({ state: 'queued', attempts: 0, tabId: 7, endpoint: 'http://127.0.0.1:4320/fhir' });
+  });
+
+  it('refuses a screen that is not positive, naming where', () => {
+    const result = takeInReferral(referralRequest({ answers: { 'make-ends-meet': 'no', 'sleep-money-worries': 'no' } }), context());
+    expect(result).toMatchObject({ ok: false, problems: [{ path: 'referral.answers' }] });
+  });
+
+  it('refuses a phone number the social team cannot call', () => {
+    const result = takeInReferral(referralRequest({ patient: { name: 'Mila Voorbeeld', phone: '0900-1234' } }), context());
+    expect(result).toMatchObject({ ok: false, problems: [{ path: 'referral.patient.phone' }] });
+  });
+
+  it('refuses a note with a diagnosis code unless the practice allows them', () => {
+    const noted = referralRequest({ note: 'Bekend met P03, graag voorzichtig.' });
+    expect(takeInReferral(noted, context())).toMatchObject({ ok: false, problems: [{ path: 'referral.note' }] });
+    const allowing = { ...context(), ruleSet: { ...ruleSet, referral: { ...ruleSet.referral, includeDiagnosisCodes: true } } };
+    expect(takeInReferral(noted, allowing).ok).toBe(true);
+  });
+
+  it('refuses answers to questions the rule set does not have', () => {
+    const result = takeInReferral(referralRequest({ answers: { 'make-ends-meet': 'yes', 'favourite-colour': 'yes' } }), context());
+    expect(result).toMatchObject({ ok: false, problems: [{ path: 'referral.answers.favourite-colour' }] });
+  });
+});

@@ -1,0 +1,103 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Sidebar } from '../../components/Sidebar';
+import { translatorFromBundle } from '../../domain/i18n';
+import { createSidebarController } from '../../domain/sidebar-controller';
+import type { SidebarState } from '../../domain/screening-state';
+import nl from '../../public/_locales/nl/messages.json';
+import en from '../../public/_locales/en/messages.json';
+import { defaultRuleSet } from './helpers';
+
+const ruleSet = defaultRuleSet();
+
+function mount(locale: 'nl' | 'en' = 'nl') {
+  const t = translatorFromBundle(locale === 'nl' ? nl : en);
+  const submitted: unknown[] = [];
+  let rerender: (state: SidebarState) => void = () => {};
+  const controller = createSidebarController({
+    ruleSet,
+    locale,
+    send: (async (message: { type: string }) => {
+      if (message.type === 'referral/submit') submitted.push(message);
+      return { ok: true, data: { latestReferral: null } };
+    }) as never,
+    readPractitioner: () => ({}),
+    render: (state) => rerender(state),
+    reportError: () => {},
+    describeSubmitError: () => '',
+  });
+  const view = render(<Sidebar state={controller.state} actions={controller.actions} ruleSet={ruleSet} locale={locale} t={t} />);
+  rerender = (state) => view.rerender(<Sidebar state={state} actions={controller.actions} ruleSet={ruleSet} locale={locale} t={t} />);
+  controller.patientChanged({ key: 'P-1001', name: 'Mila Voorbeeld', phone: '06-99990001' });
+  controller.triggersFound([{ kind: 'code', code: 'N01', baseCode: 'N01', title: { nl: 'Hoofdpijn', en: 'Headache' } }]);
+  return { controller, submitted };
+}
+
+afterEach(cleanup);
+
+describe('sidebar', () => {
+  it('names the trigger and offers the three questions in Dutch', () => {
+    mount();
+    expect(screen.getByText('Aanleiding: N01 Hoofdpijn')).toBeTruthy();
+    expect(screen.getByRole('group', { name: /Vindt u het moeilijk om elke maand rond te komen\?/ })).toBeTruthy();
+    expect(screen.getAllByRole('radio', { name: 'Ja' })).toHaveLength(3);
+    expect(screen.queryByRole('button', { name: 'Verder naar toestemming' })).toBeNull();
+  });
+
+  it('speaks English when the browser does', () => {
+    mount('en');
+    expect(screen.getByText('Reason: N01 Headache')).toBeTruthy();
+    expect(screen.getByRole('group', { name: /Do you find it hard to make ends meet each month\?/ })).toBeTruthy();
+  });
+
+  it('moves to consent on a yes and keeps Send disabled until consent is ticked', async () => {
+    const { submitted } = mount();
+    fireEvent.click(screen.getAllByRole('radio', { name: 'Ja' })[1]!);
+    fireEvent.click(screen.getByRole('button', { name: 'Verder naar toestemming' }));
+
+    const send = screen.getByRole('button', { name: 'Verstuur naar sociaal wijkteam' }) as HTMLButtonElement;
+    expect(send.disabled).toBe(true);
+    expect((screen.getByLabelText('Telefoonnummer voor het terugbellen') as HTMLInputElement).value).toBe('06-99990001');
+    fireEvent.click(send);
+    expect(submitted).toHaveLength(0);
+
+    fireEvent.click(screen.getByRole('checkbox', { name: /De patiënt heeft toestemming gegeven/ }));
+    expect((screen.getByRole('button', { name: 'Verstuur naar sociaal wijkteam' }) as HTMLButtonElement).disabled).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Verstuur naar sociaal wijkteam' }));
+    expect(submitted).toHaveLength(1);
+  });
+
+  it('explains a phone number that cannot be called and blocks sending', () => {
+    mount();
+    fireEvent.click(screen.getAllByRole('radio', { name: 'Ja' })[0]!);
+    fireEvent.click(screen.getByRole('button', { name: 'Verder naar toestemming' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: /De patiënt heeft toestemming gegeven/ }));
+    const phone = screen.getByLabelText('Telefoonnummer voor het terugbellen');
+    fireEvent.input(phone, { target: { value: '06-1234' } });
+    expect(screen.getByText('Een Nederlands nummer heeft 10 cijfers, of +31 met 9 cijfers.')).toBeTruthy();
+    expect(phone.getAttribute('aria-invalid')).toBe('true');
+    expect((screen.getByRole('button', { name: 'Verstuur naar sociaal wijkteam' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('previews exactly what leaves the practice, and flags a diagnosis code in the note', () => {
+    mount();
+    fireEvent.click(screen.getAllByRole('radio', { name: 'Ja' })[0]!);
+    fireEvent.click(screen.getByRole('button', { name: 'Verder naar toestemming' }));
+    fireEvent.input(screen.getByLabelText('Korte notitie voor het sociaal wijkteam (optioneel)'), { target: { value: 'Bekend met N01' } });
+    const preview = screen.getByRole('region', { name: 'Dit gaat naar Sociaal wijkteam (demo)' });
+    expect(preview.querySelector('[data-preview="name"]')!.textContent).toBe('Mila Voorbeeld');
+    expect(preview.querySelector('[data-preview="phone"]')!.textContent).toBe('06-99990001');
+    expect(preview.querySelector('[data-preview="life-domains"]')!.textContent).toBe('Dagelijks functioneren');
+    expect(preview.querySelector('[data-preview="note"]')!.textContent).toBe('Bekend met N01');
+    expect(screen.getByText(/Haal N01 uit de notitie/)).toBeTruthy();
+  });
+
+  it('collapses to a small tab and opens again', () => {
+    mount();
+    fireEvent.click(screen.getByRole('button', { name: 'Zijbalk inklappen' }));
+    expect(screen.queryByRole('complementary')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Vroegsignaal openen' }));
+    expect(screen.getByRole('complementary', { name: 'Vroegsignaal: geldzorgen signaleren' })).toBeTruthy();
+  });
+});
