@@ -8,8 +8,8 @@ describe('extension messages', () => {
   it('has every Dutch message in English too, with the same placeholders', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(nl).sort());
     for (const key of Object.keys(nl) as Array<keyof typeof nl>) {
-      const placeholders = (bundle: Record<string, { placeholders?: object }>) => Object.keys(bundle[key]?.placeholders ?? {}).sort();
-      expect(placeholders(en), key).toEqual(placeholders(nl));
+      const placeholders = (bundle: Record<string, { message: string; placeholders?: object }>) => Object.keys(bundle[key]?.placeholders ?? {}).sort();
+      expect(placeholders(en as Record<string, { message: string }>), key).toEqual(placeholders(nl as Record<string, { message: string }>));
     }
   });
 

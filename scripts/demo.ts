@@ -1,0 +1,98 @@
+/**
+ * The demo: builds the extension, starts the demo HIS and the reference receiver, and opens
+ * Chromium with the extension on the demo consult page. With a display it stays open for you to
+ * try; without one it walks through a consult headless and saves a screenshot of every step.
+ *
+ *   npm run demo                 # headed if $DISPLAY is set, else the headless walk-through
+ *   npm run demo -- --headless   # force the walk-through
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { startDemoEhr } from '../demo-ehr/server';
+import { startReceiver } from '../receiver/server';
+import { launchWithExtension } from './lib/browser';
+import { ConsultPage } from './lib/consult';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SCREENSHOT_DIR = resolve(ROOT, '.demo-output/screenshots');
+const headless = process.argv.includes('--headless') || !process.env.DISPLAY;
+
+async function main(): Promise<void> {
+  console.log('Vroegsignaal demo: extensie bouwen…');
+  execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'inherit' });
+
+  const ehr = await startDemoEhr({ port: 4310 });
+  const receiver = await startReceiver({ port: 4320, log: () => {} });
+  console.log(`Demo-HIS:            ${ehr.url}/patient/P-1001`);
+  console.log(`Sociaal wijkteam:    ${receiver.url}/   (referentie-ontvanger, gegevens in receiver/data)`);
+
+  const browser = await launchWithExtension({ headless });
+  const stop = async () => {
+    await browser.close().catch(() => {});
+    await receiver.close();
+    await ehr.close();
+  };
+
+  if (!headless) {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.goto(`${ehr.url}/patient/P-1001`);
+    console.log('\nChromium is open met Vroegsignaal. Typ bijvoorbeeld N01 in het ICPC-veld van de E-regel.');
+    console.log('Sluit het venster of druk Ctrl+C om te stoppen.');
+    await new Promise<void>((done) => {
+      browser.context.on('close', () => done());
+      process.once('SIGINT', () => done());
+      process.once('SIGTERM', () => done());
+    });
+    await stop();
+    return;
+  }
+
+  await rm(SCREENSHOT_DIR, { recursive: true, force: true });
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const page = await browser.context.newPage();
+  const consult = new ConsultPage(page);
+  let step = 0;
+  const shoot = async (name: string, description: string) => {
+    const file = resolve(SCREENSHOT_DIR, `${String(++step).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file });
+    console.log(`  ${step}. ${description}\n     ${file}`);
+  };
+
+  try {
+    console.log('\nGeen beeldscherm: de demo loopt een consult headless door.');
+    await consult.open(ehr.url, 'P-1001');
+    await shoot('consult-geopend', 'Consult van Mila Voorbeeld geopend; nog geen melding.');
+    await consult.writeSubjective('Al weken hoofdpijn, slaapt slecht. Veel spanning thuis.');
+    await consult.typeCode('N01');
+    await consult.sidebar.waitFor();
+    await shoot('melding-n01', 'N01 in de E-regel: de zijbalk verschijnt met de drie vragen.');
+    await consult.answer(/Vindt u het moeilijk om elke maand rond te komen/, 'Ja');
+    await consult.answer(/Slaapt u slecht van geldzorgen/, 'Ja');
+    await consult.answer(/Stapelt de post zich bij u thuis weleens op/, 'Nee');
+    await shoot('vragen-beantwoord', 'Twee keer ja: verwijzing naar het sociaal wijkteam wordt aangeboden.');
+    await consult.goToConsent();
+    await consult.fillConsent({ callMoment: 'Middag', note: 'Liever bellen na 14 uur.' });
+    await shoot('toestemming', 'Toestemming: voor te lezen zin, telefoon uit de patiëntkop, voorbeeld van wat de praktijk verlaat.');
+    await consult.tickConsent();
+    await consult.sendButton.click();
+    await consult.status.getByText(/Afgeleverd/).waitFor({ timeout: 15_000 });
+    await shoot('afgeleverd', 'Verstuurd: eerst veilig in de wachtrij, daarna afgeleverd bij de ontvanger.');
+    await consult.switchTo('P-1002');
+    await shoot('andere-patient', 'Andere patiënt geopend zonder herladen: de zijbalk is leeg.');
+    await consult.switchTo('P-1001');
+    await consult.sidebarTab.waitFor();
+    await consult.sidebarTab.click();
+    await shoot('terug-bij-mila', 'Terug bij Mila: de zijbalk laat zien wat er met de verwijzing gebeurde.');
+    await page.goto(`${receiver.url}/`);
+    await shoot('ontvanger', 'De referentie-ontvanger van het sociaal wijkteam met de ontvangen verwijzing.');
+    console.log(`\nSchermafbeeldingen staan in ${SCREENSHOT_DIR}`);
+  } finally {
+    await stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

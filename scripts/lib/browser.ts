@@ -1,0 +1,55 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+
+/** Where `wxt build` puts the Chromium extension. */
+export const CHROME_EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  /** The extension's background service worker. */
+  background: Worker;
+  extensionId: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Debian's Chromium with the built extension loaded unpacked, in a fresh profile.
+ * `userDataDir` may be passed to restart "the same browser" on the same profile.
+ */
+export async function launchWithExtension(options: { headless?: boolean; userDataDir?: string; locale?: string } = {}): Promise<ExtensionBrowser> {
+  const ownProfile = !options.userDataDir;
+  const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'vroegsignaal-profile-')));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: options.headless ?? true,
+    viewport: { width: 1400, height: 900 },
+    ...(options.locale ? { locale: options.locale } : {}),
+    args: [
+      `--disable-extensions-except=${CHROME_EXTENSION_DIR}`,
+      `--load-extension=${CHROME_EXTENSION_DIR}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      ...(options.locale ? [`--lang=${options.locale}`] : []),
+    ],
+    env: { ...process.env, ...(options.locale ? { LANGUAGE: options.locale.replace('-', '_'), LANG: `${options.locale.replace('-', '_')}.UTF-8` } : {}) },
+  });
+  const background = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  const extensionId = new URL(background.url()).host;
+  return {
+    context,
+    background,
+    extensionId,
+    async close() {
+      await context.close();
+      if (ownProfile) await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
