@@ -17,16 +17,19 @@ export interface ExtensionBrowser {
 
 /**
  * Starts Debian's Chromium with the built extension loaded unpacked, in a fresh profile.
- * `userDataDir` may be passed to restart "the same browser" on the same profile.
+ * `locale` is the browser's UI language (default Dutch, as in a Dutch practice); the extension's
+ * i18n follows it. `userDataDir` may be passed to restart "the same browser" on the same profile.
  */
 export async function launchWithExtension(options: { headless?: boolean; userDataDir?: string; locale?: string } = {}): Promise<ExtensionBrowser> {
+  const locale = options.locale ?? 'nl-NL';
+  const posixLocale = locale.replace('-', '_');
   const ownProfile = !options.userDataDir;
   const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'vroegsignaal-profile-')));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: options.headless ?? true,
     viewport: { width: 1400, height: 900 },
-    ...(options.locale ? { locale: options.locale } : {}),
+    locale,
     args: [
       `--disable-extensions-except=${CHROME_EXTENSION_DIR}`,
       `--load-extension=${CHROME_EXTENSION_DIR}`,
@@ -37,9 +40,10 @@ export async function launchWithExtension(options: { headless?: boolean; userDat
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
-      ...(options.locale ? [`--lang=${options.locale}`] : []),
+      `--lang=${locale}`,
     ],
-    env: { ...process.env, ...(options.locale ? { LANGUAGE: options.locale.replace('-', '_'), LANG: `${options.locale.replace('-', '_')}.UTF-8` } : {}) },
+    // On Linux, Chromium takes its UI language from the environment.
+    env: { ...process.env, LANGUAGE: posixLocale, LANG: `${posixLocale}.UTF-8` },
   });
   const background = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
   const extensionId = new URL(background.url()).host;

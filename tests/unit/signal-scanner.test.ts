@@ -23,7 +23,7 @@ function page(patientId: string, episodes = 'L03 Lage rugpijn sinds 02-2024') {
   episodesList.textContent = episodes;
   const editor = document.createElement('form');
   editor.id = 'consult-editor';
-  editor.innerHTML = `<textarea id="soep-s"></textarea><input id="soep-e-code"><ul id="journal-today"></ul>`;
+  editor.innerHTML = `<textarea id="soep-s"></textarea><input id="soep-e-code"><ul id="icpc-suggestions" role="listbox"></ul><ul id="journal-today"></ul>`;
   document.body.append(header, banner, episodesList, editor);
 }
 
@@ -96,6 +96,16 @@ describe('signal scanner', () => {
     document.querySelector<HTMLInputElement>('#soep-e-code')!.value = 'D01';
     start();
     expect(codes()).toEqual(['D01']);
+  });
+
+  it('ignores autocomplete suggestions until one is picked', async () => {
+    start();
+    const option = document.createElement('li');
+    option.setAttribute('role', 'option');
+    option.textContent = 'L01 Nekklachten';
+    document.querySelector('#icpc-suggestions')!.append(option);
+    await flush();
+    expect(triggers).toEqual([]);
   });
 
   it('never reads its own sidebar', async () => {

@@ -1,0 +1,73 @@
+/**
+ * CLI for the reference receiver:
+ *   npx tsx receiver/main.ts [--port N] [--host H] [--data-dir DIR] [--allow-diagnosis-codes]
+ * Runs until SIGINT/SIGTERM, then closes the database cleanly (PGlite must flush its data directory).
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_DATA_DIR, startReceiver } from './server.js';
+
+const USAGE = `Gebruik: npx tsx receiver/main.ts [--port N] [--host H] [--data-dir DIR] [--allow-diagnosis-codes]
+  --port N                  poort (standaard 4320; 0 = vrije poort)
+  --host H                  interface (standaard 127.0.0.1; de ontvanger heeft geen authenticatie)
+  --data-dir DIR            PGlite-datamap, of memory:// (standaard ${DEFAULT_DATA_DIR})
+  --allow-diagnosis-codes   diagnosegegevens (ICPC, Condition) accepteren; standaard geweigerd`;
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'allow-diagnosis-codes': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    console.error(`Ongeldige poort: ${values.port}\n\n${USAGE}`);
+    process.exit(2);
+  }
+
+  const receiver = await startReceiver({
+    port,
+    host: values.host,
+    dataDir: values['data-dir'],
+    allowDiagnosisCodes: values['allow-diagnosis-codes'] ?? false,
+  });
+  console.log(`Sociaal wijkteam referentie-ontvanger: ${receiver.url}/  (FHIR-endpoint: ${receiver.url}/fhir)`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal means "now": do not wait for the database any longer.
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`${signal} ontvangen, ontvanger stopt…`);
+    receiver.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Fout bij afsluiten:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error('Ontvanger kon niet starten:', error);
+  process.exit(1);
+});
