@@ -4,6 +4,7 @@
  * through {@link escapeHtml} — no exceptions, including values that "cannot" contain markup.
  */
 import type { StoredReferral } from './store.js';
+import { LIFE_DOMAIN_DISPLAY_NL } from '../domain/life-domains.js';
 
 /** Escapes text for use in HTML element content and in double- or single-quoted attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -14,16 +15,6 @@ export function escapeHtml(value: unknown): string {
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&#39;');
 }
-
-/** Dutch labels of the Positieve Gezondheid domains; unknown codes are shown as sent. */
-const LIFE_DOMAIN_LABELS: Record<string, string> = {
-  'bodily-functions': 'Lichaamsfuncties',
-  'mental-wellbeing': 'Mentaal welbevinden',
-  meaningfulness: 'Zingeving',
-  'quality-of-life': 'Kwaliteit van leven',
-  participation: 'Meedoen',
-  'daily-functioning': 'Dagelijks functioneren',
-};
 
 /** LOINC answer codes used by the screening questionnaire. */
 const ANSWER_LABELS: Record<string, string> = { 'LA33-6': 'Ja', 'LA32-8': 'Nee' };
@@ -74,7 +65,7 @@ ${body}
 }
 
 function renderReferral(referral: StoredReferral): string {
-  const domains = referral.lifeDomains.map((code) => LIFE_DOMAIN_LABELS[code] ?? code);
+  const domains = referral.lifeDomains.map((code) => (LIFE_DOMAIN_DISPLAY_NL as Record<string, string>)[code] ?? code);
   const answers = referral.answers
     .map((a) => {
       const answer = (a.code ? ANSWER_LABELS[a.code] : undefined) ?? a.answer ?? 'geen antwoord';

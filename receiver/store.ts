@@ -96,21 +96,14 @@ export async function recordReferral(db: Db, referral: ReferralSummary, bundle: 
 }
 
 /** A stored referral as the API and the HTML page see it. */
-export interface StoredReferral {
+export type StoredReferral = Omit<ReferralSummary, 'referralId'> & {
   id: string;
   receivedAt: string;
   lastReceivedAt: string;
-  patientName: string;
-  patientPhone: string;
-  callMoment: string | null;
-  lifeDomains: string[];
-  note: string | null;
-  consentRecordedBy: string | null;
-  answers: ReferralAnswer[];
   timesReceived: number;
   taskStatus: string;
   bundle: unknown;
-}
+};
 
 interface ReferralRow {
   referral_id: string;

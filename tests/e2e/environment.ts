@@ -5,24 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoEhr } from '../../demo-ehr/server';
 import { startReceiver, type Receiver } from '../../receiver/server';
+import type { StoredReferral } from '../../receiver/store';
 import { CHROME_EXTENSION_DIR, launchWithExtension, type ExtensionBrowser } from '../../scripts/lib/browser';
 
 // The build points the extension at these ports (rules/page-adapters.json, WXT_SOCIAL_TEAM_ENDPOINT).
 export const DEMO_EHR_PORT = 4310;
 export const RECEIVER_PORT = 4320;
-
-export interface StoredReferral {
-  id: string;
-  patientName: string;
-  patientPhone: string;
-  callMoment: string | null;
-  lifeDomains: string[];
-  note: string | null;
-  consentRecordedBy: string | null;
-  answers: Array<{ linkId: string; code: string | null }>;
-  timesReceived: number;
-  bundle: unknown;
-}
 
 /**
  * Everything an end-to-end test needs running for real: the demo HIS, the reference receiver

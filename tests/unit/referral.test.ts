@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bundle, Consent, Patient, QuestionnaireResponse, ServiceRequest, Task } from 'fhir/r4';
 import { takeInReferral } from '../../domain/referral-intake';
+import { validateReferralBundle } from '../../receiver/validate';
 import { defaultRuleSet, referralRequest, sequentialUuids } from './helpers';
 
 const ruleSet = defaultRuleSet();
@@ -91,5 +92,18 @@ describe('referral payload', () => {
   it('refuses answers to questions the rule set does not have', () => {
     const result = takeInReferral(referralRequest({ answers: { 'make-ends-meet': 'yes', 'favourite-colour': 'yes' } }), context());
     expect(result).toMatchObject({ ok: false, problems: [{ path: 'referral.answers.favourite-colour' }] });
+  });
+
+  it('is accepted by the reference receiver as sent, with every answer shape', () => {
+    for (const answers of [
+      { 'make-ends-meet': 'yes', 'sleep-money-worries': 'no', 'unopened-mail': 'not-asked' },
+      { 'make-ends-meet': 'yes', 'sleep-money-worries': 'yes', 'unopened-mail': 'yes' },
+    ] as const) {
+      for (const callMoment of ['no-preference', 'evening'] as const) {
+        const { result } = intake({ answers, callMoment, note: '', lifeDomains: ['daily-functioning', 'mental-wellbeing'] });
+        const validation = validateReferralBundle(JSON.parse(result.entry.body!));
+        expect(validation, JSON.stringify(validation)).toMatchObject({ ok: true });
+      }
+    }
   });
 });
