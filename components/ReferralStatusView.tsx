@@ -4,7 +4,7 @@ import type { DeliveryError, ReferralStatus } from '../domain/messages';
 import type { SidebarActions } from '../domain/sidebar-controller';
 
 /** Human words for why delivery has not worked (yet). */
-export function describeDeliveryError(error: DeliveryError | undefined, t: Translate): string {
+function describeDeliveryError(error: DeliveryError | undefined, t: Translate): string {
   if (!error) return '';
   if (error.kind === 'http') return t('deliveryError_http', [error.httpStatus ?? '', error.detail]);
   return t(`deliveryError_${error.kind}` as MessageKey, [error.detail]);

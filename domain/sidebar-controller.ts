@@ -1,5 +1,5 @@
 import type { Locale } from './locale';
-import type { ReferralStatus, RequestMessage, Response, ResponseMap, TabMessage, TriggerSummary } from './messages';
+import type { RequestMessage, Response, ResponseMap, TabMessage, TriggerSummary } from './messages';
 import type { PatientOnPage } from './page-adapter';
 import type { Practitioner } from './referral';
 import type { ScreeningAnswer, Trigger } from './rule-engine';
@@ -165,7 +165,7 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
 
     /** A push from the background about a referral's delivery. */
     tabMessage(message: TabMessage): void {
-      if (message.type === 'referral/status') dispatch({ type: 'referral-updated', referral: message.status as ReferralStatus });
+      if (message.type === 'referral/status') dispatch({ type: 'referral-updated', referral: message.status });
     },
   };
 }

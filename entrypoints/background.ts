@@ -7,7 +7,7 @@ import { openVroegsignaalDatabase } from '../domain/database';
 import { createDeliveryService, toReferralStatus } from '../domain/delivery';
 import { localeFromLanguageTag } from '../domain/locale';
 import type { TabMessage } from '../domain/messages';
-import type { PageAdapter } from '../domain/page-adapter';
+import { parsePageAdapters } from '../domain/page-adapter-schema';
 import { createPseudonymizer } from '../domain/pseudonym';
 import { parseRuleSet } from '../domain/rule-set';
 import { socialTeamEndpoint } from '../domain/settings';
@@ -53,7 +53,7 @@ async function start() {
   const handleMessage = createMessageHandler({
     extensionId: browser.runtime.id,
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
-    adapters: pageAdapters.adapters as PageAdapter[],
+    adapters: parsePageAdapters(pageAdapters),
     db,
     delivery,
     ruleSet: () => ruleSet,

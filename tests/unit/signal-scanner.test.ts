@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileTriggers, type Trigger } from '../../domain/rule-engine';
 import { findAdapter, readPatient, readPractitioner, type PageAdapter, type PatientOnPage } from '../../domain/page-adapter';
 import { startSignalScanner, type SignalScanner } from '../../domain/signal-scanner';
+import { parsePageAdapters } from '../../domain/page-adapter-schema';
 import pageAdapters from '../../rules/page-adapters.json';
 import { defaultRuleSet } from './helpers';
 
@@ -53,6 +54,14 @@ beforeEach(() => {
 afterEach(() => scanner?.stop());
 
 describe('page adapter', () => {
+  it('ships a valid configuration, and a broken one is refused with its paths', () => {
+    expect(parsePageAdapters(pageAdapters)).toHaveLength(1);
+    const broken = structuredClone(pageAdapters) as { adapters: Array<Record<string, any>> };
+    broken.adapters[0]!.pages[0].origin = 'http://127.0.0.1:4310/his';
+    delete broken.adapters[0]!.patient.keyAttribute;
+    expect(() => parsePageAdapters(broken)).toThrow(/adapters\[0\]\.pages\[0\]\.origin: must be an origin.*adapters\[0\]\.patient: needs keyAttribute or key/);
+  });
+
   it('applies to the demo HIS origin and port only', () => {
     expect(findAdapter([adapter], 'http://127.0.0.1:4310/patient/P-1001')?.id).toBe('demo-his');
     expect(findAdapter([adapter], 'http://127.0.0.1:4320/')).toBeUndefined();
