@@ -146,6 +146,11 @@ export function ConsentStep({ state, actions, ruleSet, locale, t }: SidebarProps
           </dd>
           <dt>{t('noteLabel')}</dt>
           <dd data-preview="note">{form.note.trim() || t('previewNone')}</dd>
+          <dt>{t('previewReferrer')}</dt>
+          <dd data-preview="referrer">
+            {state.referrer.name ?? t('previewReferrerUnknown')}
+            {state.referrer.agb ? ` (AGB ${state.referrer.agb})` : ''}
+          </dd>
           <dt>{t('previewAnswers')}</dt>
           <dd data-preview="answers">
             <ul>

@@ -1,6 +1,6 @@
 import type { LifeDomain } from './life-domains';
 import type { ReferralStatus } from './messages';
-import type { CallMoment } from './referral';
+import type { CallMoment, Practitioner } from './referral';
 import type { ScreeningAnswer, Trigger } from './rule-engine';
 
 export type SidebarPhase =
@@ -36,6 +36,8 @@ export interface SidebarState {
   trigger: Trigger | null;
   answers: Record<string, ScreeningAnswer>;
   form: ConsentForm;
+  /** The GP the page shows as logged in when consent is taken: recorded with the consent. */
+  referrer: Practitioner;
   referral: ReferralStatus | null;
   /** A referral sent at an earlier consult, shown quietly when the patient is opened again. */
   earlierReferral: ReferralStatus | null;
@@ -55,7 +57,7 @@ export type SidebarAction =
   | { type: 'earlier-referral-found'; patientKey: string; referral: ReferralStatus }
   | { type: 'triggers-found'; triggers: Trigger[] }
   | { type: 'answered'; questionId: string; answer: ScreeningAnswer }
-  | { type: 'went-to-consent' }
+  | { type: 'went-to-consent'; referrer: Practitioner }
   | { type: 'went-back-to-questions' }
   | { type: 'form-edited'; changes: Partial<ConsentForm> }
   | { type: 'toggled' }
@@ -84,6 +86,7 @@ export function initialSidebarState(
       note: '',
       consentGiven: false,
     },
+    referrer: {},
     referral: null,
     earlierReferral: null,
     submitError: null,
@@ -115,7 +118,7 @@ export function sidebarReducer(state: SidebarState, action: SidebarAction): Side
       if (state.phase !== 'questions') return state;
       return { ...state, answers: { ...state.answers, [action.questionId]: action.answer } };
     case 'went-to-consent':
-      return state.phase === 'questions' ? { ...state, phase: 'consent' } : state;
+      return state.phase === 'questions' ? { ...state, phase: 'consent', referrer: action.referrer } : state;
     case 'went-back-to-questions':
       return state.phase === 'consent' ? { ...state, phase: 'questions', form: { ...state.form, consentGiven: false } } : state;
     case 'form-edited':

@@ -66,7 +66,7 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
 
   const actions: SidebarActions = {
     answer: (questionId, answer) => dispatch({ type: 'answered', questionId, answer }),
-    goToConsent: () => dispatch({ type: 'went-to-consent' }),
+    goToConsent: () => dispatch({ type: 'went-to-consent', referrer: deps.readPractitioner() }),
     backToQuestions: () => dispatch({ type: 'went-back-to-questions' }),
     editForm: (changes) => dispatch({ type: 'form-edited', changes }),
     toggle: () => dispatch({ type: 'toggled' }),
@@ -101,7 +101,7 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
             note: form.note,
             consentGiven: true,
             locale: deps.locale,
-            practitioner: deps.readPractitioner(),
+            practitioner: submitted.referrer,
             trigger: summarize(submitted.trigger),
           },
         })

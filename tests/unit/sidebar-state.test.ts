@@ -73,7 +73,7 @@ describe('sidebar per patient', () => {
     controller.actions.submit();
     expect(sent.find((m) => m.type === 'referral/submit')).toMatchObject({
       patientKey: 'P-1001',
-      referral: { patient: { name: 'Mila Voorbeeld', phone: '06-99990001' } },
+      referral: { patient: { name: 'Mila Voorbeeld', phone: '06-99990001' }, practitioner: { name: 'dr. E. Denkbeeld' } },
     });
 
     controller.patientChanged(henk);

@@ -22,7 +22,7 @@ function mount(locale: 'nl' | 'en' = 'nl') {
       if (message.type === 'referral/submit') submitted.push(message);
       return { ok: true, data: { latestReferral: null } };
     }) as never,
-    readPractitioner: () => ({}),
+    readPractitioner: () => ({ name: 'dr. E. Denkbeeld', agb: '01999001' }),
     render: (state) => rerender(state),
     reportError: () => {},
     describeSubmitError: () => '',
@@ -90,6 +90,7 @@ describe('sidebar', () => {
     expect(preview.querySelector('[data-preview="phone"]')!.textContent).toBe('06-99990001');
     expect(preview.querySelector('[data-preview="life-domains"]')!.textContent).toBe('Dagelijks functioneren');
     expect(preview.querySelector('[data-preview="note"]')!.textContent).toBe('Bekend met N01');
+    expect(preview.querySelector('[data-preview="referrer"]')!.textContent).toBe('dr. E. Denkbeeld (AGB 01999001)');
     expect(screen.getByText(/Haal N01 uit de notitie/)).toBeTruthy();
   });
 
