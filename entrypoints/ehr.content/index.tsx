@@ -40,7 +40,11 @@ export default defineContentScript({
     const send: SendMessage = <M extends RequestMessage>(message: M) =>
       browser.runtime.sendMessage(message) as Promise<Response<ResponseMap[M['type']]>>;
     const config = await send({ type: 'config/get' });
-    if (!config.ok || ctx.isInvalid) return;
+    if (!config.ok) {
+      console.warn('[Vroegsignaal] no configuration from the background:', config.error.message);
+      return;
+    }
+    if (ctx.isInvalid) return;
     const { ruleSet, locale } = config.data;
     const t = createTranslator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
     const dock = createPageDock(document);
