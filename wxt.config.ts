@@ -1,6 +1,10 @@
 import { defineConfig } from 'wxt';
 import pageAdapters from './rules/page-adapters.json';
-import { manifestMatchPatterns, type PageAdapter } from './domain/page-adapter';
+import { manifestMatchPatterns, originMatchPattern } from './domain/page-adapter';
+import { parsePageAdapters } from './domain/page-adapter-schema';
+
+// Validated at build time too: a broken adapter fails the build instead of watching the wrong pages.
+const adapters = parsePageAdapters(pageAdapters);
 
 // Where the built extension sends referrals unless a later (options/policy) setting overrides it.
 // Set at build time so the demo and the e2e tests can point it at the local reference receiver.
@@ -22,8 +26,8 @@ export default defineConfig({
     default_locale: 'nl',
     permissions: ['storage', 'alarms'],
     host_permissions: [
-      ...manifestMatchPatterns(pageAdapters.adapters as PageAdapter[], browser),
-      ...manifestMatchPatterns([{ id: 'endpoint', name: 'endpoint', pages: [{ origin: new URL(socialTeamEndpoint).origin, pathPrefix: '/' }], scan: { include: [], exclude: [] } }], browser),
+      ...manifestMatchPatterns(adapters, browser),
+      originMatchPattern(new URL(socialTeamEndpoint).origin, '/', browser),
     ],
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'vroegsignaal@vroegsignaal.example', strict_min_version: '128.0' } } }

@@ -45,17 +45,17 @@ export function findAdapter(adapters: readonly PageAdapter[], url: string): Page
 }
 
 /**
- * Manifest match patterns for the adapters' pages. Chromium matches on port; Firefox's match
- * patterns cannot carry one, so there the host is matched and `findAdapter` checks the port.
+ * The manifest match pattern for a page origin and path prefix. Chromium matches on port; Firefox's
+ * match patterns cannot carry one, so there the host is matched and `findAdapter` checks the port.
  */
+export function originMatchPattern(origin: string, pathPrefix: string, browser: string): string {
+  const url = new URL(origin);
+  return `${url.protocol}//${browser === 'firefox' ? url.hostname : url.host}${pathPrefix}*`;
+}
+
+/** Manifest match patterns for all the adapters' pages. */
 export function manifestMatchPatterns(adapters: readonly PageAdapter[], browser: string): string[] {
-  const patterns = adapters.flatMap((adapter) =>
-    adapter.pages.map((page) => {
-      const origin = new URL(page.origin);
-      const host = browser === 'firefox' ? origin.hostname : origin.host;
-      return `${origin.protocol}//${host}${page.pathPrefix}*`;
-    }),
-  );
+  const patterns = adapters.flatMap((adapter) => adapter.pages.map((page) => originMatchPattern(page.origin, page.pathPrefix, browser)));
   return [...new Set(patterns)];
 }
 
