@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  define: { __SOCIAL_TEAM_ENDPOINT__: JSON.stringify('http://127.0.0.1:4320/fhir') },
   test: {
     projects: [
       {

@@ -46,7 +46,8 @@ export interface Receiver {
 
 /** Largest accepted request body: a referral is a few KiB; anything near this is not a referral. */
 export const MAX_BODY_BYTES = 256 * 1024;
-const DEFAULT_PORT = 4320;
+/** The port the extension's default build sends referrals to. */
+export const DEFAULT_RECEIVER_PORT = 4320;
 const DEFAULT_HOST = '127.0.0.1';
 const MODULE_DIR = dirname(fileURLToPath(import.meta.url));
 /** Default data directory, resolved against this file so it does not depend on the working directory. */
@@ -108,7 +109,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   try {
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
-      server.listen(options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST, () => {
+      server.listen(options.port ?? DEFAULT_RECEIVER_PORT, options.host ?? DEFAULT_HOST, () => {
         server.off('error', rejectListen);
         resolveListen();
       });

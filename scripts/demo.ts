@@ -22,8 +22,9 @@ async function main(): Promise<void> {
   console.log('Vroegsignaal demo: extensie bouwen…');
   execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'inherit' });
 
-  const ehr = await startDemoEhr({ port: 4310 });
-  const receiver = await startReceiver({ port: 4320, log: () => {} });
+  // Default ports: the ones the build points the extension at.
+  const ehr = await startDemoEhr();
+  const receiver = await startReceiver({ log: () => {} });
   console.log(`Demo-HIS:            ${ehr.url}/patient/P-1001`);
   console.log(`Sociaal wijkteam:    ${receiver.url}/   (referentie-ontvanger, gegevens in receiver/data)`);
 

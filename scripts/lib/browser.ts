@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 
 /** Where `wxt build` puts the Chromium extension. */
 export const CHROME_EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
@@ -9,9 +9,6 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface ExtensionBrowser {
   context: BrowserContext;
-  /** The extension's background service worker. */
-  background: Worker;
-  extensionId: string;
   close(): Promise<void>;
 }
 
@@ -45,12 +42,10 @@ export async function launchWithExtension(options: { headless?: boolean; userDat
     // On Linux, Chromium takes its UI language from the environment.
     env: { ...process.env, LANGUAGE: posixLocale, LANG: `${posixLocale}.UTF-8` },
   });
-  const background = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
-  const extensionId = new URL(background.url()).host;
+  // Ready once the extension's service worker runs: before that, messages from the page go nowhere.
+  if (context.serviceWorkers().length === 0) await context.waitForEvent('serviceworker', { timeout: 30_000 });
   return {
     context,
-    background,
-    extensionId,
     async close() {
       await context.close();
       if (ownProfile) await rm(userDataDir, { recursive: true, force: true });

@@ -7,15 +7,17 @@ import type { Locator, Page } from 'playwright-core';
 export class ConsultPage {
   constructor(readonly page: Page) {}
 
-  /** The sidebar's panel or tab, whichever is shown. */
+  /** The shadow host the extension adds to the page (present even while nothing is shown). */
   get sidebarHost(): Locator {
     return this.page.locator('vroegsignaal-sidebar');
   }
 
+  /** The expanded panel. */
   get sidebar(): Locator {
     return this.page.locator('vroegsignaal-sidebar aside.vs-panel');
   }
 
+  /** The collapsed tab. */
   get sidebarTab(): Locator {
     return this.page.locator('vroegsignaal-sidebar button.vs-tab');
   }

@@ -4,30 +4,27 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoEhr } from '../../demo-ehr/server';
-import { startReceiver, type Receiver } from '../../receiver/server';
-import type { StoredReferral } from '../../receiver/store';
+import { DEFAULT_RECEIVER_PORT, startReceiver, type Receiver } from '../../receiver/server';
+import type { Stats, StoredReferral } from '../../receiver/store';
 import { CHROME_EXTENSION_DIR, launchWithExtension, type ExtensionBrowser } from '../../scripts/lib/browser';
-
-// The build points the extension at these ports (rules/page-adapters.json, WXT_SOCIAL_TEAM_ENDPOINT).
-export const DEMO_EHR_PORT = 4310;
-export const RECEIVER_PORT = 4320;
 
 /**
  * Everything an end-to-end test needs running for real: the demo HIS, the reference receiver
  * (durable, in a temp folder, so it can be stopped and started again) and Chromium with the
- * built extension.
+ * built extension. The servers use their default ports, which are the ones the build points the
+ * extension at (rules/page-adapters.json, WXT_SOCIAL_TEAM_ENDPOINT).
  */
-export async function startEnvironment(options: { locale?: string } = {}) {
+export async function startEnvironment() {
   if (!existsSync(join(CHROME_EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`No built extension in ${CHROME_EXTENSION_DIR}: run "npx wxt build" first (npm test does).`);
   }
   const receiverDir = await mkdtemp(join(tmpdir(), 'vroegsignaal-receiver-'));
   const quiet = () => {};
-  const ehr = await startDemoEhr({ port: DEMO_EHR_PORT });
-  let receiver: Receiver | null = await startReceiver({ port: RECEIVER_PORT, dataDir: receiverDir, log: quiet });
-  const browser: ExtensionBrowser = await launchWithExtension(options);
+  const ehr = await startDemoEhr();
+  let receiver: Receiver | null = await startReceiver({ dataDir: receiverDir, log: quiet });
+  const browser: ExtensionBrowser = await launchWithExtension();
 
-  const receiverUrl = `http://127.0.0.1:${RECEIVER_PORT}`;
+  const receiverUrl = `http://127.0.0.1:${DEFAULT_RECEIVER_PORT}`;
   return {
     ehrUrl: ehr.url,
     receiverUrl,
@@ -35,8 +32,8 @@ export async function startEnvironment(options: { locale?: string } = {}) {
     async referrals(): Promise<StoredReferral[]> {
       return (await (await fetch(`${receiverUrl}/api/referrals`)).json()) as StoredReferral[];
     },
-    async stats(): Promise<{ requests: number; posts: number; referrals: number }> {
-      return (await (await fetch(`${receiverUrl}/api/stats`)).json()) as { requests: number; posts: number; referrals: number };
+    async stats(): Promise<Stats> {
+      return (await (await fetch(`${receiverUrl}/api/stats`)).json()) as Stats;
     },
     /** Takes the social team's endpoint off the air (connection refused). */
     async stopReceiver(): Promise<void> {
@@ -44,7 +41,7 @@ export async function startEnvironment(options: { locale?: string } = {}) {
       receiver = null;
     },
     async startReceiver(): Promise<void> {
-      receiver ??= await startReceiver({ port: RECEIVER_PORT, dataDir: receiverDir, log: quiet });
+      receiver ??= await startReceiver({ dataDir: receiverDir, log: quiet });
     },
     async close(): Promise<void> {
       await browser.close();
