@@ -1,7 +1,7 @@
 import { defineConfig } from 'wxt';
 import pageAdapters from './rules/page-adapters.json';
-import { manifestMatchPatterns, originMatchPattern } from './domain/page-adapter';
-import { parsePageAdapters } from './domain/page-adapter-schema';
+import { parsePageAdapters } from './extension/background/page-adapter-schema';
+import { manifestMatchPatterns, originMatchPattern } from './extension/shared/page-adapter';
 
 // Validated at build time too: a broken adapter fails the build instead of watching the wrong pages.
 const adapters = parsePageAdapters(pageAdapters);
@@ -11,6 +11,9 @@ const adapters = parsePageAdapters(pageAdapters);
 const socialTeamEndpoint = process.env.WXT_SOCIAL_TEAM_ENDPOINT ?? 'http://127.0.0.1:4320/fhir';
 
 export default defineConfig({
+  // Everything that ships in the extension lives in extension/, in folders named after where it runs.
+  srcDir: 'extension',
+  publicDir: 'extension/public',
   modules: ['@wxt-dev/webextension-polyfill'],
   // Explicit imports only: a reader should see where every name comes from.
   imports: false,

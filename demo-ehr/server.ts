@@ -4,6 +4,7 @@
  * - Serves files from demo-ehr/public/ with explicit content types and `Cache-Control: no-store`.
  * - Client-side routes: every unknown path under /patient/... gets index.html (history.pushState URLs).
  * - GET /healthz -> 200 "ok".
+ * - GET /contract.js -> the ICPC code pattern of the referral contract, as a JavaScript module.
  * - Path lookup is traversal-safe: encoded `..`, backslashes, NUL bytes and dot-files are refused, and the
  *   resolved (real) path must stay inside the public directory.
  *
@@ -14,6 +15,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ICPC_CODE_PATTERN } from '../contract/referral-contract.js';
 
 export interface DemoEhrOptions {
   /** TCP port; 0 picks a free port. Default 4310. */
@@ -50,6 +52,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 const BAD_REQUEST = Symbol('bad-request');
+
+/** The part of the referral contract the page's own script needs (it has no build step). */
+const CONTRACT_MODULE = `export const ICPC_CODE_PATTERN = new RegExp(${JSON.stringify(ICPC_CODE_PATTERN.source)});\n`;
 
 type Lookup = string | null | typeof BAD_REQUEST;
 
@@ -139,6 +144,12 @@ function createHandler(publicDir: string) {
     const rawPathname = rawPathOf(req.url);
     if (rawPathname === '/healthz') {
       sendText(req, res, 200, 'ok');
+      return;
+    }
+    if (rawPathname === '/contract.js') {
+      const body = Buffer.from(CONTRACT_MODULE, 'utf8');
+      res.writeHead(200, baseHeaders(CONTENT_TYPES['.js']!, body.length));
+      res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
     const realRoot = await realRootPromise;

@@ -4,7 +4,7 @@
  * through {@link escapeHtml} — no exceptions, including values that "cannot" contain markup.
  */
 import type { StoredReferral } from './store.js';
-import { LIFE_DOMAIN_DISPLAY_NL } from '../domain/life-domains.js';
+import { ANSWER_CODES, LIFE_DOMAIN_DISPLAY_NL } from '../contract/referral-contract.js';
 
 /** Escapes text for use in HTML element content and in double- or single-quoted attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -16,8 +16,8 @@ export function escapeHtml(value: unknown): string {
     .replaceAll("'", '&#39;');
 }
 
-/** LOINC answer codes used by the screening questionnaire. */
-const ANSWER_LABELS: Record<string, string> = { 'LA33-6': 'Ja', 'LA32-8': 'Nee' };
+/** Dutch labels of the LOINC answer codes of the screening questions. */
+const ANSWER_LABELS: Record<string, string> = Object.fromEntries(Object.values(ANSWER_CODES).map((answer) => [answer.code, answer.labelNl]));
 
 const TASK_STATUS_LABELS: Record<string, string> = {
   requested: 'Nieuw',

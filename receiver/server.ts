@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { renderReferralsPage } from './page.js';
 import { listReferrals, logRequest, migrate, readStats, recordReferral, type Db } from './store.js';
-import { REFERRAL_RESOURCE_TYPES, validateReferralBundle, type ReferralSummary } from './validate.js';
+import { REFERRAL_RESOURCE_TYPES } from '../contract/referral-contract.js';
+import { validateReferralBundle, type ReferralSummary } from './validate.js';
 
 /** Options for {@link startReceiver}. */
 export interface ReceiverOptions {

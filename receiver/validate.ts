@@ -4,19 +4,19 @@
  * each with a path like `entry[3].resource.identifier`, so the sender can fix them all at once.
  */
 import { z } from 'zod';
-
-/** Identifier system of the referral id (and of every resource's identifier). */
-export const REFERRAL_ID_SYSTEM = 'urn:ietf:rfc:3986';
-/** Extension on Consent naming who recorded the patient's consent. */
-export const CONSENT_RECORDED_BY_URL = 'https://vroegsignaal.example/fhir/StructureDefinition/consent-recorded-by';
-/** Code system of the Positieve Gezondheid life domains in ServiceRequest.category. */
-export const LIFE_DOMAIN_SYSTEM = 'https://vroegsignaal.example/fhir/CodeSystem/positieve-gezondheid';
-/** The resource types a referral consists of, exactly one of each. */
-export const REFERRAL_RESOURCE_TYPES = ['Patient', 'QuestionnaireResponse', 'Consent', 'ServiceRequest', 'Task'] as const;
+import {
+  CALL_MOMENT_TIMING,
+  CONSENT_RECORDED_BY_URL,
+  DUTCH_E164_PATTERN,
+  formatPath as formatContractPath,
+  icpcCodesIn,
+  ICPC_CODE_PATTERN,
+  LIFE_DOMAIN_SYSTEM,
+  REFERRAL_ID_SYSTEM,
+  REFERRAL_RESOURCE_TYPES,
+} from '../contract/referral-contract.js';
 
 const URN_UUID = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Dutch numbers in E.164: +31 and nine digits, no spaces — the sender normalises. */
-const DUTCH_E164 = /^\+31\d{9}$/;
 /** Code systems that carry diagnoses or complaints; the social team must not receive them by default. */
 const DIAGNOSIS_CODE_SYSTEMS = new Set([
   'http://hl7.org/fhir/sid/icpc-1-nl',
@@ -25,10 +25,6 @@ const DIAGNOSIS_CODE_SYSTEMS = new Set([
   'http://hl7.org/fhir/sid/icd-10',
   'http://hl7.org/fhir/sid/icd-10-nl',
 ]);
-/** ICPC chapters + two digits, optional NHG subcode: N01, L03.01. */
-const ICPC_CODE = /^[ABDFHKLNPRSTUWXYZ]\d{2}(?:\.\d{1,2})?$/i;
-/** The same shape inside free text; upper case only, as codes are written, to avoid false alarms. */
-const ICPC_IN_TEXT = /\b[ABDFHKLNPRSTUWXYZ]\d{2}(?:\.\d{1,2})?\b/;
 
 /** FHIR OperationOutcome issue-type codes this validator uses. */
 export type IssueCode = 'invalid' | 'structure' | 'required';
@@ -111,7 +107,7 @@ const PatientSchema = z.object({
       ctx.addIssue({ code: 'custom', message: 'Patient needs a phone number (telecom with system "phone")', params: REQUIRED });
     }
     for (const { contact, index } of phones) {
-      if (!DUTCH_E164.test(contact.value ?? '')) {
+      if (!DUTCH_E164_PATTERN.test(contact.value ?? '')) {
         ctx.addIssue({
           code: 'custom',
           path: [index, 'value'],
@@ -347,24 +343,19 @@ export function validateReferralBundle(input: unknown, options: ValidateOptions 
 
 /** Formats a path as `entry[3].resource.identifier`; the Bundle itself is `Bundle`. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out ? `.${String(segment)}` : String(segment);
-  }
-  return out || 'Bundle';
+  return formatContractPath(path, 'Bundle');
 }
 
 // ---------------------------------------------------------------------------------------------
 
 function summarise(referralId: string, p: Parsed): ReferralSummary {
   const name = p.Patient.name.map(humanNameText).find(Boolean) ?? '';
-  const phone = p.Patient.telecom.find((c) => c.system === 'phone' && DUTCH_E164.test(c.value ?? ''))?.value ?? '';
+  const phone = p.Patient.telecom.find((c) => c.system === 'phone' && DUTCH_E164_PATTERN.test(c.value ?? ''))?.value ?? '';
   const timing = p.ServiceRequest.occurrenceTiming;
   const callMoment =
     nonEmpty(timing?.code?.text) ??
     nonEmpty(timing?.code?.coding?.find((c) => c.display)?.display) ??
-    nonEmpty((timing?.repeat?.when ?? []).map((when) => CALL_MOMENTS[when] ?? when).join(', '));
+    nonEmpty((timing?.repeat?.when ?? []).map((when) => CALL_MOMENT_BY_WHEN.get(when) ?? when).join(', '));
   const lifeDomains = (p.ServiceRequest.category ?? [])
     .flatMap((concept) => concept.coding ?? [])
     .filter((coding) => coding.system === LIFE_DOMAIN_SYSTEM && coding.code)
@@ -395,8 +386,10 @@ function summarise(referralId: string, p: Parsed): ReferralSummary {
   };
 }
 
-/** FHIR Timing.when codes the sender may use for the preferred call moment. */
-const CALL_MOMENTS: Record<string, string> = { MORN: 'ochtend', AFT: 'middag', EVE: 'avond' };
+/** FHIR Timing.when codes the sender may use for the preferred call moment, with their Dutch text. */
+const CALL_MOMENT_BY_WHEN = new Map(
+  Object.values(CALL_MOMENT_TIMING).flatMap((timing) => (timing.when ? [[timing.when as string, timing.textNl] as const] : [])),
+);
 
 function zodIssues<T extends z.ZodType>(
   schema: T,
@@ -441,8 +434,8 @@ function sameId(value: unknown, referralId: string): boolean {
 function looksLikeDiagnosis(concept: unknown): boolean {
   if (!isRecord(concept)) return false;
   const codings = Array.isArray(concept.coding) ? concept.coding.filter(isRecord) : [];
-  if (codings.some((c) => typeof c.code === 'string' && ICPC_CODE.test(c.code.trim()))) return true;
-  return typeof concept.text === 'string' && ICPC_IN_TEXT.test(concept.text);
+  if (codings.some((c) => typeof c.code === 'string' && ICPC_CODE_PATTERN.test(c.code.trim().toUpperCase()))) return true;
+  return typeof concept.text === 'string' && icpcCodesIn(concept.text).length > 0;
 }
 
 function humanNameText(name: { text?: string; family?: string; given?: string[] }): string {

@@ -12,6 +12,8 @@
  */
 import { AUTHORS, CURRENT_USER, PATIENTS, findPatient } from './patients.js';
 import { ICPC_BY_CODE, ICPC_CODES, searchIcpc } from './icpc.js';
+// Served by the demo server from the referral contract, so the HIS and Vroegsignaal agree on codes.
+import { ICPC_CODE_PATTERN } from './contract.js';
 
 /** @typedef {import('./patients.js').Patient} Patient */
 /** @typedef {import('./patients.js').Episode} Episode */
@@ -567,8 +569,6 @@ function setStatus(text, kind) {
   els.status.setAttribute('data-kind', kind);
 }
 
-const CODE_PATTERN = /^[A-Z]\d{2}(\.\d{2})?$/;
-
 /** @param {SubmitEvent} event */
 function onSave(event) {
   event.preventDefault();
@@ -585,7 +585,7 @@ function onSave(event) {
     els.soepS.focus();
     return;
   }
-  if (code !== '' && !CODE_PATTERN.test(code)) {
+  if (code !== '' && !ICPC_CODE_PATTERN.test(code)) {
     els.codeInput.setAttribute('aria-invalid', 'true');
     setStatus(`Ongeldige ICPC-code "${code}". Gebruik bijvoorbeeld N01 of L03.01.`, 'error');
     els.codeInput.focus();

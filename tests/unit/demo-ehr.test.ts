@@ -83,6 +83,15 @@ describe('demo EHR server', () => {
     expect(await unknown.text()).toContain('id="consult-editor"');
   });
 
+  it('serves the referral contract\'s code pattern, so the HIS accepts exactly the codes Vroegsignaal reads', async () => {
+    const res = await fetch(`${server.url}/contract.js`);
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const source = await res.text();
+    const module = (await import(`data:text/javascript,${encodeURIComponent(source)}`)) as { ICPC_CODE_PATTERN: RegExp };
+    expect(['N01', 'L03.01'].map((code) => module.ICPC_CODE_PATTERN.test(code))).toEqual([true, true]);
+    expect(['N1', 'L03.1', 'E12', 'n01'].map((code) => module.ICPC_CODE_PATTERN.test(code))).toEqual([false, false, false, false]);
+  });
+
   it('answers /healthz', async () => {
     const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);

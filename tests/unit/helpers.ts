@@ -1,6 +1,7 @@
 import defaultRules from '../../rules/default.rules.json';
-import { parseRuleSet, type RuleSet } from '../../domain/rule-set';
-import type { ReferralRequest } from '../../domain/messages';
+import { parseRuleSet } from '../../extension/background/rule-set-schema';
+import type { RuleSet } from '../../extension/shared/rule-set';
+import type { ReferralRequest } from '../../extension/shared/messages';
 
 /** The shipped default rule set, validated as the background validates it. */
 export function defaultRuleSet(): RuleSet {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import nl from '../../public/_locales/nl/messages.json';
-import en from '../../public/_locales/en/messages.json';
-import { translatorFromBundle } from '../../domain/i18n';
-import { localeFromLanguageTag } from '../../domain/locale';
+import nl from '../../extension/public/_locales/nl/messages.json';
+import en from '../../extension/public/_locales/en/messages.json';
+import { translatorFromBundle } from '../../extension/shared/i18n';
+import { localeFromLanguageTag } from '../../extension/shared/locale';
 
 describe('extension messages', () => {
   it('has every Dutch message in English too, with the same placeholders', () => {

@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMessageHandler, type MessageSenderInfo } from '../../domain/background-handler';
-import { openVroegsignaalDatabase, type OutboxEntry, type VroegsignaalDatabase } from '../../domain/database';
-import { createDeliveryService, retryDelayMs } from '../../domain/delivery';
-import type { PageAdapter } from '../../domain/page-adapter';
+import { createMessageHandler, type MessageSenderInfo } from '../../extension/background/message-handler';
+import { openVroegsignaalDatabase, type OutboxEntry, type VroegsignaalDatabase } from '../../extension/background/database';
+import { createDeliveryService, retryDelayMs } from '../../extension/background/delivery';
+import type { PageAdapter } from '../../extension/shared/page-adapter';
 import pageAdapters from '../../rules/page-adapters.json';
 import { defaultRuleSet, referralRequest, sequentialUuids } from './helpers';
 

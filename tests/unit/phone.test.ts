@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDutchPhone } from '../../domain/phone';
+import { parseDutchPhone } from '../../extension/shared/phone';
 
 describe('Dutch phone validation', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Bundle, Consent, Patient, QuestionnaireResponse, ServiceRequest, Task } from 'fhir/r4';
-import { takeInReferral } from '../../domain/referral-intake';
+import { takeInReferral } from '../../extension/background/referral-intake';
 import { validateReferralBundle } from '../../receiver/validate';
 import { defaultRuleSet, referralRequest, sequentialUuids } from './helpers';
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import defaultRules from '../../rules/default.rules.json';
-import { compileTriggers, evaluateScreen, findIcpcCodes } from '../../domain/rule-engine';
-import { parseRuleSet, type RuleSet } from '../../domain/rule-set';
+import { findIcpcCodes } from '../../contract/referral-contract';
+import { parseRuleSet } from '../../extension/background/rule-set-schema';
+import { compileTriggers, evaluateScreen } from '../../extension/shared/rule-engine';
+import type { RuleSet } from '../../extension/shared/rule-set';
 
 function loadDefault(): RuleSet {
   const parsed = parseRuleSet(defaultRules);
@@ -44,9 +46,16 @@ describe('code matching', () => {
     expect(codesIn('E: P06 slecht slapen sinds de scheiding, ook N02.')).toEqual(['P06', 'N02']);
   });
 
-  it('ignores case', () => {
-    expect(codesIn('n01')).toEqual(['N01']);
-    expect(codesIn('klachten passend bij p01')).toEqual(['P01']);
+  it('reads lower-case codes only where codes are typed, never in running text', () => {
+    const inField = (text: string) => matcher.scan(text, true).flatMap((t) => (t.kind === 'code' ? [t.code] : []));
+    expect(inField('n01')).toEqual(['N01']);
+    expect(inField('l03.01')).toEqual(['L03.01']);
+    expect(codesIn('klachten passend bij p01')).toEqual([]);
+  });
+
+  it('knows NHG subcodes as two digits and reads a malformed one as its base code', () => {
+    expect(codesIn('L03.1')).toEqual(['L03']);
+    expect(codesIn('L03.015')).toEqual(['L03']);
   });
 
   it('does not hit on codes embedded in longer tokens', () => {
@@ -72,8 +81,9 @@ describe('code matching', () => {
     expect(matcher.scan('geldzorgenvrij')).toEqual([]);
   });
 
-  it('lists ICPC codes written in a note', () => {
-    expect(findIcpcCodes('bekend met N01 en l03.1, geen N011')).toEqual(['N01', 'L03.1']);
+  it('lists ICPC codes written in a note, in any case when asked to', () => {
+    expect(findIcpcCodes('bekend met N01 en L03.01, geen N011 of e12')).toEqual(['N01', 'L03.01']);
+    expect(findIcpcCodes('bekend met n01 en l03.01', true)).toEqual(['N01', 'L03.01']);
   });
 });
 

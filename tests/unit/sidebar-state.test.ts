@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { RequestMessage, Response } from '../../domain/messages';
-import { isSidebarVisible, type SidebarState } from '../../domain/screening-state';
-import { createSidebarController, type SendMessage } from '../../domain/sidebar-controller';
-import type { Trigger } from '../../domain/rule-engine';
+import type { RequestMessage, Response } from '../../extension/shared/messages';
+import { isSidebarVisible, type SidebarState } from '../../extension/content/sidebar/sidebar-state';
+import { createSidebarController, type SendMessage } from '../../extension/content/sidebar/sidebar-controller';
+import type { Trigger } from '../../extension/shared/rule-engine';
 import { defaultRuleSet } from './helpers';
 
 const ruleSet = defaultRuleSet();

@@ -1,12 +1,12 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Sidebar } from '../../components/Sidebar';
-import { translatorFromBundle } from '../../domain/i18n';
-import { createSidebarController } from '../../domain/sidebar-controller';
-import type { SidebarState } from '../../domain/screening-state';
-import nl from '../../public/_locales/nl/messages.json';
-import en from '../../public/_locales/en/messages.json';
+import { Sidebar } from '../../extension/content/sidebar/Sidebar';
+import { translatorFromBundle } from '../../extension/shared/i18n';
+import { createSidebarController } from '../../extension/content/sidebar/sidebar-controller';
+import type { SidebarState } from '../../extension/content/sidebar/sidebar-state';
+import nl from '../../extension/public/_locales/nl/messages.json';
+import en from '../../extension/public/_locales/en/messages.json';
 import { defaultRuleSet } from './helpers';
 
 const ruleSet = defaultRuleSet();

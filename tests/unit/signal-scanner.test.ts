@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compileTriggers, type Trigger } from '../../domain/rule-engine';
-import { findAdapter, readPatient, readPractitioner, type PageAdapter, type PatientOnPage } from '../../domain/page-adapter';
-import { startSignalScanner, type SignalScanner } from '../../domain/signal-scanner';
-import { parsePageAdapters } from '../../domain/page-adapter-schema';
+import { compileTriggers, type Trigger } from '../../extension/shared/rule-engine';
+import { readPatient, readPractitioner, type PatientOnPage } from '../../extension/content/page-reader';
+import { findAdapter, type PageAdapter } from '../../extension/shared/page-adapter';
+import { startSignalScanner, type SignalScanner } from '../../extension/content/signal-scanner';
+import { parsePageAdapters } from '../../extension/background/page-adapter-schema';
 import pageAdapters from '../../rules/page-adapters.json';
 import { defaultRuleSet } from './helpers';
 

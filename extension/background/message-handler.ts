@@ -1,10 +1,12 @@
 import type { AuditEvent, ScreeningEvent, VroegsignaalDatabase } from './database';
 import { toReferralStatus, type DeliveryService } from './delivery';
-import type { Locale } from './locale';
-import { requestMessageSchema, type RequestMessage, type Response, type ResponseMap } from './messages';
-import { findAdapter, type PageAdapter } from './page-adapter';
+import { formatPath } from '../../contract/referral-contract';
+import type { Locale } from '../shared/locale';
+import type { Problem, RequestMessage, Response, ResponseMap } from '../shared/messages';
+import { findAdapter, type PageAdapter } from '../shared/page-adapter';
+import type { RuleSet } from '../shared/rule-set';
+import { requestMessageSchema } from './message-schema';
 import { takeInReferral } from './referral-intake';
-import { formatPath, type RuleSet } from './rule-set';
 
 /** The parts of `runtime.MessageSender` the background trusts or distrusts. */
 export interface MessageSenderInfo {
@@ -33,7 +35,7 @@ export interface BackgroundDependencies {
 
 type Handled = { [K in RequestMessage['type']]: Response<ResponseMap[K]> }[RequestMessage['type']];
 
-function fail(code: Extract<Response<never>, { ok: false }>['error']['code'], message: string, problems?: Array<{ path: string; message: string }>) {
+function fail(code: Extract<Response<never>, { ok: false }>['error']['code'], message: string, problems?: Problem[]) {
   return { ok: false as const, error: { code, message, ...(problems ? { problems } : {}) } };
 }
 

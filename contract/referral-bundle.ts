@@ -1,12 +1,23 @@
 import type { Bundle, BundleEntry, FhirResource, QuestionnaireResponseItem, Reference, Timing } from 'fhir/r4';
-import { LIFE_DOMAIN_DISPLAY_NL, type LifeDomain } from './life-domains';
-import type { ScreeningAnswer } from './rule-engine';
+import {
+  AGB_SYSTEM,
+  ANSWER_CODES,
+  CALL_MOMENT_TIMING,
+  CONSENT_RECORDED_BY_URL,
+  CONSENT_STATEMENT_URL,
+  LIFE_DOMAIN_DISPLAY_NL,
+  LIFE_DOMAIN_SYSTEM,
+  QUESTIONNAIRE_BASE,
+  REFERRAL_ID_SYSTEM,
+  SDOH_CATEGORIES,
+  SDOH_CATEGORY_SYSTEM,
+  type CallMoment,
+  type LifeDomain,
+  type SdohCategory,
+} from './referral-contract';
 
-export const CALL_MOMENTS = ['no-preference', 'morning', 'afternoon', 'evening'] as const;
-export type CallMoment = (typeof CALL_MOMENTS)[number];
-
-/** Longest note the GP can add for the social team. */
-export const NOTE_MAX_LENGTH = 500;
+/** How a screening question was answered; "not asked" travels as an item without an answer. */
+export type ScreeningAnswer = 'yes' | 'no' | 'not-asked';
 
 /** Who recorded the patient's consent: the logged-in GP as the EHR page shows them. */
 export interface Practitioner {
@@ -27,6 +38,8 @@ export interface ReferralRecord {
   lifeDomains: LifeDomain[];
   note: string;
   recipient: { name: string };
+  /** What the referral is about, for the social team's triage (Gravity SDOH category). */
+  category: SdohCategory;
   serviceText: string;
   questionnaire: { ruleSetId: string; version: string };
   consent: {
@@ -40,24 +53,6 @@ export interface ReferralRecord {
     withdrawnAt: null;
   };
 }
-
-const URN_SYSTEM = 'urn:ietf:rfc:3986';
-const PROFILE_BASE = 'https://vroegsignaal.example/fhir';
-const TIMING_WHEN: Record<Exclude<CallMoment, 'no-preference'>, 'MORN' | 'AFT' | 'EVE'> = {
-  morning: 'MORN',
-  afternoon: 'AFT',
-  evening: 'EVE',
-};
-const CALL_MOMENT_NL: Record<CallMoment, string> = {
-  'no-preference': 'geen voorkeur',
-  morning: 'ochtend',
-  afternoon: 'middag',
-  evening: 'avond',
-};
-const ANSWER_CODING = {
-  yes: { system: 'http://loinc.org', code: 'LA33-6', display: 'Yes' },
-  no: { system: 'http://loinc.org', code: 'LA32-8', display: 'No' },
-} as const;
 
 /** The fullUrls of the five resources; generated once so every retry sends the same bundle. */
 export interface BundleResourceIds {
@@ -76,7 +71,7 @@ export interface BundleResourceIds {
  */
 export function buildReferralBundle(record: ReferralRecord, ids: BundleResourceIds): Bundle {
   const referralUrn = `urn:uuid:${record.id}`;
-  const identifier = { system: URN_SYSTEM, value: referralUrn };
+  const identifier = { system: REFERRAL_ID_SYSTEM, value: referralUrn };
   const ref = (id: string): Reference => ({ reference: `urn:uuid:${id}` });
   const requester: Reference = practitionerReference(record.consent.recordedBy);
   const recipient: Reference = { display: record.recipient.name };
@@ -85,13 +80,11 @@ export function buildReferralBundle(record: ReferralRecord, ids: BundleResourceI
     linkId: questionId,
     text: questionText,
     // "Not asked" is an item without an answer: FHIR's way of saying the question went unanswered.
-    ...(answer === 'not-asked' ? {} : { answer: [{ valueCoding: { ...ANSWER_CODING[answer] } }] }),
+    ...(answer === 'not-asked' ? {} : { answer: [{ valueCoding: answerCoding(answer) }] }),
   }));
 
-  const occurrenceTiming: Timing =
-    record.callMoment === 'no-preference'
-      ? { code: { text: CALL_MOMENT_NL[record.callMoment] } }
-      : { code: { text: CALL_MOMENT_NL[record.callMoment] }, repeat: { when: [TIMING_WHEN[record.callMoment]] } };
+  const timing = CALL_MOMENT_TIMING[record.callMoment];
+  const occurrenceTiming: Timing = timing.when ? { code: { text: timing.textNl }, repeat: { when: [timing.when] } } : { code: { text: timing.textNl } };
 
   const resources: Array<[string, FhirResource]> = [
     [
@@ -108,7 +101,7 @@ export function buildReferralBundle(record: ReferralRecord, ids: BundleResourceI
       {
         resourceType: 'QuestionnaireResponse',
         identifier,
-        questionnaire: `${PROFILE_BASE}/Questionnaire/${record.questionnaire.ruleSetId}|${record.questionnaire.version}`,
+        questionnaire: `${QUESTIONNAIRE_BASE}/${record.questionnaire.ruleSetId}|${record.questionnaire.version}`,
         status: 'completed',
         subject: ref(ids.patient),
         authored: record.createdAt,
@@ -121,8 +114,8 @@ export function buildReferralBundle(record: ReferralRecord, ids: BundleResourceI
         resourceType: 'Consent',
         identifier: [identifier],
         extension: [
-          { url: `${PROFILE_BASE}/StructureDefinition/consent-recorded-by`, valueReference: requester },
-          { url: `${PROFILE_BASE}/StructureDefinition/consent-statement`, valueString: record.consent.statement },
+          { url: CONSENT_RECORDED_BY_URL, valueReference: requester },
+          { url: CONSENT_STATEMENT_URL, valueString: record.consent.statement },
         ],
         status: 'active',
         scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
@@ -159,14 +152,14 @@ export function buildReferralBundle(record: ReferralRecord, ids: BundleResourceI
           {
             coding: [
               {
-                system: 'http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes',
-                code: 'financial-insecurity',
-                display: 'Financial Insecurity',
+                system: SDOH_CATEGORY_SYSTEM,
+                code: record.category,
+                display: SDOH_CATEGORIES[record.category],
               },
             ],
           },
           ...record.lifeDomains.map((domain) => ({
-            coding: [{ system: `${PROFILE_BASE}/CodeSystem/positieve-gezondheid`, code: domain, display: LIFE_DOMAIN_DISPLAY_NL[domain] }],
+            coding: [{ system: LIFE_DOMAIN_SYSTEM, code: domain, display: LIFE_DOMAIN_DISPLAY_NL[domain] }],
           })),
         ],
         code: { text: record.serviceText },
@@ -199,7 +192,7 @@ export function buildReferralBundle(record: ReferralRecord, ids: BundleResourceI
   const entry: BundleEntry[] = resources.map(([id, resource]) => ({
     fullUrl: `urn:uuid:${id}`,
     resource,
-    request: { method: 'POST', url: resource.resourceType, ifNoneExist: `identifier=${URN_SYSTEM}|${referralUrn}` },
+    request: { method: 'POST', url: resource.resourceType, ifNoneExist: `identifier=${REFERRAL_ID_SYSTEM}|${referralUrn}` },
   }));
 
   return { resourceType: 'Bundle', type: 'transaction', identifier, timestamp: record.createdAt, entry };
@@ -208,6 +201,11 @@ export function buildReferralBundle(record: ReferralRecord, ids: BundleResourceI
 function practitionerReference(practitioner: Practitioner): Reference {
   return {
     ...(practitioner.name ? { display: practitioner.name } : { display: 'Huisarts (naam niet gevonden op de pagina)' }),
-    ...(practitioner.agb ? { identifier: { system: 'http://fhir.nl/fhir/NamingSystem/agb-z', value: practitioner.agb } } : {}),
+    ...(practitioner.agb ? { identifier: { system: AGB_SYSTEM, value: practitioner.agb } } : {}),
   };
+}
+
+function answerCoding(answer: 'yes' | 'no') {
+  const { system, code, display } = ANSWER_CODES[answer];
+  return { system, code, display };
 }

@@ -1,9 +1,9 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { Locale } from '../domain/locale';
-import type { Translate } from '../domain/i18n';
-import type { RuleSet } from '../domain/rule-set';
-import { isSidebarVisible, type SidebarState } from '../domain/screening-state';
-import type { SidebarActions } from '../domain/sidebar-controller';
+import type { Translate } from '../../shared/i18n';
+import type { Locale } from '../../shared/locale';
+import type { RuleSet } from '../../shared/rule-set';
+import type { SidebarActions } from './sidebar-controller';
+import { isSidebarVisible, type SidebarState } from './sidebar-state';
 import { ConsentStep } from './ConsentStep';
 import { ReferralStatusView } from './ReferralStatusView';
 import { ScreeningQuestions } from './ScreeningQuestions';

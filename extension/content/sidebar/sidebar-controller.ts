@@ -1,10 +1,10 @@
-import type { Locale } from './locale';
-import type { RequestMessage, Response, ResponseMap, TabMessage, TriggerSummary } from './messages';
-import type { PatientOnPage } from './page-adapter';
-import type { Practitioner } from './referral';
-import type { ScreeningAnswer, Trigger } from './rule-engine';
-import type { RuleSet } from './rule-set';
-import { initialSidebarState, sidebarReducer, type ConsentForm, type SidebarAction, type SidebarState } from './screening-state';
+import type { Practitioner, ScreeningAnswer } from '../../../contract/referral-bundle';
+import type { Locale } from '../../shared/locale';
+import type { RequestMessage, Response, ResponseMap, TabMessage, TriggerSummary } from '../../shared/messages';
+import type { Trigger } from '../../shared/rule-engine';
+import type { RuleSet } from '../../shared/rule-set';
+import type { PatientOnPage } from '../page-reader';
+import { initialSidebarState, sidebarReducer, type ConsentForm, type SidebarAction, type SidebarState } from './sidebar-state';
 
 /** Sends one protocol message to the background and returns its typed answer. */
 export type SendMessage = <M extends RequestMessage>(message: M) => Promise<Response<ResponseMap[M['type']]>>;

@@ -1,9 +1,10 @@
 import type { AuditEvent, ConsentRecord, OutboxEntry, ScreeningEvent } from './database';
-import type { ReferralRequest } from './messages';
-import { parseDutchPhone } from './phone';
-import { buildReferralBundle, type ReferralRecord } from './referral';
-import { evaluateScreen, findIcpcCodes } from './rule-engine';
-import type { RuleSet } from './rule-set';
+import { buildReferralBundle, type ReferralRecord } from '../../contract/referral-bundle';
+import { findIcpcCodes } from '../../contract/referral-contract';
+import type { Problem, ReferralRequest } from '../shared/messages';
+import { parseDutchPhone } from '../shared/phone';
+import { evaluateScreen } from '../shared/rule-engine';
+import type { RuleSet } from '../shared/rule-set';
 
 export interface IntakeContext {
   ruleSet: RuleSet;
@@ -16,7 +17,7 @@ export interface IntakeContext {
 
 export type IntakeResult =
   | { ok: true; entry: OutboxEntry; consent: ConsentRecord; audit: AuditEvent; screening: ScreeningEvent; record: ReferralRecord }
-  | { ok: false; problems: Array<{ path: string; message: string }> };
+  | { ok: false; problems: Problem[] };
 
 /**
  * Checks a GP's referral against the rule set once more (the sidebar could be out of date or
@@ -25,7 +26,7 @@ export type IntakeResult =
  */
 export function takeInReferral(request: ReferralRequest, context: IntakeContext): IntakeResult {
   const { ruleSet } = context;
-  const problems: Array<{ path: string; message: string }> = [];
+  const problems: Problem[] = [];
 
   const phone = parseDutchPhone(request.patient.phone);
   if (!phone.ok) problems.push({ path: 'referral.patient.phone', message: `not a Dutch phone number to call back (${phone.reason})` });
@@ -41,7 +42,7 @@ export function takeInReferral(request: ReferralRequest, context: IntakeContext)
   }
 
   if (!ruleSet.referral.includeDiagnosisCodes) {
-    const codes = findIcpcCodes(request.note);
+    const codes = findIcpcCodes(request.note, true);
     if (codes.length > 0) {
       problems.push({ path: 'referral.note', message: `contains diagnosis codes (${codes.join(', ')}); the practice does not share them` });
     }
@@ -64,6 +65,7 @@ export function takeInReferral(request: ReferralRequest, context: IntakeContext)
     lifeDomains: request.lifeDomains,
     note: request.note.trim(),
     recipient: { name: recipient },
+    category: 'financial-insecurity',
     serviceText: ruleSet.referral.serviceText.nl,
     questionnaire: { ruleSetId: ruleSet.id, version: ruleSet.version },
     consent: {

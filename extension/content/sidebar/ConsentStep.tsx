@@ -1,10 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { LIFE_DOMAINS, lifeDomainMessageKey, type LifeDomain } from '../domain/life-domains';
-import type { MessageKey } from '../domain/i18n';
-
-import { parseDutchPhone } from '../domain/phone';
-import { CALL_MOMENTS, NOTE_MAX_LENGTH, type CallMoment } from '../domain/referral';
-import { findIcpcCodes } from '../domain/rule-engine';
+import { CALL_MOMENTS, findIcpcCodes, LIFE_DOMAINS, NOTE_MAX_LENGTH, type CallMoment, type LifeDomain } from '../../../contract/referral-contract';
+import { lifeDomainMessageKey, type MessageKey } from '../../shared/i18n';
+import { parseDutchPhone } from '../../shared/phone';
 import type { SidebarProps } from './Sidebar';
 
 function callMomentKey(moment: CallMoment): MessageKey {
@@ -21,7 +18,7 @@ export function ConsentStep({ state, actions, ruleSet, locale, t }: SidebarProps
 
   const { form } = state;
   const phone = parseDutchPhone(form.phone);
-  const noteCodes = ruleSet.referral.includeDiagnosisCodes ? [] : findIcpcCodes(form.note);
+  const noteCodes = ruleSet.referral.includeDiagnosisCodes ? [] : findIcpcCodes(form.note, true);
   const nameMissing = form.name.trim() === '';
   const domainsMissing = form.lifeDomains.length === 0;
   const canSend = form.consentGiven && phone.ok && !nameMissing && !domainsMissing && noteCodes.length === 0;

@@ -1,5 +1,5 @@
-import type { ScreeningAnswer } from '../domain/rule-engine';
-import { evaluateScreen } from '../domain/rule-engine';
+import type { ScreeningAnswer } from '../../../contract/referral-bundle';
+import { evaluateScreen } from '../../shared/rule-engine';
 import type { SidebarProps } from './Sidebar';
 
 const ANSWERS: Array<{ value: ScreeningAnswer; label: 'answerYes' | 'answerNo' | 'answerNotAsked' }> = [

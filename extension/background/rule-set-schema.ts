@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import { LIFE_DOMAINS } from './life-domains';
+import { formatPath, LIFE_DOMAINS } from '../../contract/referral-contract';
+import type { Problem } from '../shared/messages';
+import type { RuleSet } from '../shared/rule-set';
+import type { Exactly } from '../shared/type-checks';
 
-// Zod lives here and in the background only; the content script imports the types, never this schema.
+// Zod lives in the background only; other contexts import the RuleSet type, never this schema.
 
 const localizedText = z.object({ nl: z.string().min(1), en: z.string().min(1) }).strict();
 const icpcCode = z.string().regex(/^[A-Z]\d{2}$/, 'must be a three-character ICPC code such as N01');
@@ -42,16 +45,10 @@ export const ruleSetSchema = z
     path: ['positiveWhen', 'minYes'],
   });
 
-/** A validated rule set: which codes and words trigger which questions, and where the referral goes. */
-export type RuleSet = z.output<typeof ruleSetSchema>;
+const schemaMatchesType: Exactly<z.output<typeof ruleSetSchema>, RuleSet> = true;
+void schemaMatchesType;
 
-/** One problem found in a rule set, with the JSON path where it sits. */
-export interface RuleSetProblem {
-  path: string;
-  message: string;
-}
-
-export type RuleSetParseResult = { ok: true; ruleSet: RuleSet } | { ok: false; problems: RuleSetProblem[] };
+export type RuleSetParseResult = { ok: true; ruleSet: RuleSet } | { ok: false; problems: Problem[] };
 
 /**
  * Validates untrusted rule-set JSON. Never throws: a bad set comes back as a list of problems naming
@@ -64,12 +61,4 @@ export function parseRuleSet(input: unknown): RuleSetParseResult {
     ok: false,
     problems: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
   };
-}
-
-/** Formats a zod issue path as `a.b[2].c`; the root is `(root)`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
-    .join('');
 }

@@ -1,7 +1,7 @@
-import type { Locale } from '../domain/locale';
-import type { MessageKey, Translate } from '../domain/i18n';
-import type { DeliveryError, ReferralStatus } from '../domain/messages';
-import type { SidebarActions } from '../domain/sidebar-controller';
+import type { MessageKey, Translate } from '../../shared/i18n';
+import type { Locale } from '../../shared/locale';
+import type { DeliveryError, ReferralStatus } from '../../shared/messages';
+import type { SidebarActions } from './sidebar-controller';
 
 /** Human words for why delivery has not worked (yet). */
 function describeDeliveryError(error: DeliveryError | undefined, t: Translate): string {

@@ -1,5 +1,5 @@
 import type { AuditEvent, ConsentRecord, OutboxEntry, ScreeningEvent, VroegsignaalDatabase } from './database';
-import type { DeliveryError, ReferralStatus } from './messages';
+import type { DeliveryError, ReferralStatus } from '../shared/messages';
 
 export interface DeliveryDependencies {
   db: VroegsignaalDatabase;

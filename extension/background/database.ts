@@ -1,6 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DeliveryError, DeliveryState, TriggerSummary } from './messages';
-import type { Practitioner, ReferralRecord } from './referral';
+import type { Practitioner, ReferralRecord } from '../../contract/referral-bundle';
+import type { DeliveryError, DeliveryState, TriggerSummary } from '../shared/messages';
 
 /** A referral waiting for, or past, delivery. Written before the GP is told "queued". */
 export interface OutboxEntry {

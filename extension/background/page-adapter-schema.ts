@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { PageAdapter } from './page-adapter';
-import { formatPath } from './rule-set';
+import { formatPath } from '../../contract/referral-contract';
+import type { PageAdapter } from '../shared/page-adapter';
 
 // Validated where configuration is loaded (background, tests); the content script gets checked data.
 

@@ -1,3 +1,5 @@
+import type { ScreeningAnswer } from '../../contract/referral-bundle';
+import { icpcCodesIn } from '../../contract/referral-contract';
 import type { LocalizedText, Locale } from './locale';
 import type { RuleSet } from './rule-set';
 
@@ -6,17 +8,14 @@ export type Trigger =
   | { kind: 'code'; code: string; baseCode: string; title: LocalizedText }
   | { kind: 'term'; term: string };
 
-export type ScreeningAnswer = 'yes' | 'no' | 'not-asked';
-
 /** A rule set prepared for fast, repeated scanning of page text. */
 export interface TriggerMatcher {
-  /** All triggers in `text`: codes first, then terms. */
-  scan(text: string): Trigger[];
+  /**
+   * All triggers in `text`: codes first, then terms. `codeField` marks text from a place where
+   * codes are typed (an input), where lower-case codes count too.
+   */
+  scan(text: string, codeField?: boolean): Trigger[];
 }
-
-// An ICPC-1 code: chapter letter, two digits, optional NHG subcode (.1 or .01). It must stand alone:
-// "N011", "AN01B" or "N01x" are not codes. Chapters without codes (C, E, G, I, J, M, O, Q, V) are left out.
-const ICPC_CODE = /(?<![\p{L}\p{N}_])([ABDFHKLNPRSTUWXYZ])(\d{2})(?:\.(\d{1,2}))?(?![\p{L}\p{N}_])/giu;
 
 /** Lowercases and strips diacritics so "Geldzórgen" and "geldzorgen" match alike. */
 function foldText(text: string): string {
@@ -44,16 +43,13 @@ export function compileTriggers(ruleSet: RuleSet, pageLocale?: Locale): TriggerM
       : null;
 
   return {
-    scan(text) {
+    scan(text, codeField = false) {
       if (text.length < 3) return [];
       // Codes before terms: a coded complaint names the prompt's reason more precisely than a word.
       const triggers: Trigger[] = [];
-      for (const match of text.matchAll(ICPC_CODE)) {
-        const baseCode = `${match[1]!.toUpperCase()}${match[2]}`;
+      for (const { code, baseCode } of icpcCodesIn(text, codeField)) {
         const title = byCode.get(baseCode) ?? prefixes.find((entry) => baseCode.startsWith(entry.prefix))?.title;
-        if (!title) continue;
-        const code = match[3] ? `${baseCode}.${match[3]}` : baseCode;
-        triggers.push({ kind: 'code', code, baseCode, title });
+        if (title) triggers.push({ kind: 'code', code, baseCode, title });
       }
       if (termPattern) {
         for (const match of foldText(text).matchAll(termPattern)) triggers.push({ kind: 'term', term: match[1]! });
@@ -88,17 +84,4 @@ export function evaluateScreen(ruleSet: RuleSet, answers: Readonly<Record<string
     positive: yesCount >= ruleSet.positiveWhen.minYes,
     complete: answeredCount === ruleSet.questions.length,
   };
-}
-
-/**
- * ICPC codes written anywhere in `text` (e.g. a GP's note), canonical and deduplicated. Used to keep
- * diagnosis codes out of what leaves the practice unless the practice configured otherwise.
- */
-export function findIcpcCodes(text: string): string[] {
-  const codes = new Set<string>();
-  for (const match of text.matchAll(ICPC_CODE)) {
-    const baseCode = `${match[1]!.toUpperCase()}${match[2]}`;
-    codes.add(match[3] ? `${baseCode}.${match[3]}` : baseCode);
-  }
-  return [...codes];
 }

@@ -1,6 +1,6 @@
-import type { PageAdapter, PatientOnPage } from './page-adapter';
-import { readPatient } from './page-adapter';
-import type { Trigger, TriggerMatcher } from './rule-engine';
+import type { PageAdapter } from '../shared/page-adapter';
+import type { Trigger, TriggerMatcher } from '../shared/rule-engine';
+import { readPatient, type PatientOnPage } from './page-reader';
 
 export interface SignalScannerOptions {
   document: Document;
@@ -41,10 +41,15 @@ export function startSignalScanner(options: SignalScannerOptions): SignalScanner
     return !(exclude && element.closest(exclude));
   }
 
-  function report(text: string | null | undefined): void {
+  function report(text: string | null | undefined, codeField = false): void {
     if (!text) return;
-    const triggers = options.matcher.scan(text);
+    const triggers = options.matcher.scan(text, codeField);
     if (triggers.length > 0) options.onTriggers(triggers);
+  }
+
+  /** A field's value; single-line inputs and selects are where codes are typed or picked. */
+  function reportField(field: Element): void {
+    report(fieldText(field), field.tagName !== 'TEXTAREA');
   }
 
   function fieldText(field: Element): string {
@@ -60,8 +65,8 @@ export function startSignalScanner(options: SignalScannerOptions): SignalScanner
       const parent = node.parentElement;
       if (parent && !(exclude && parent.closest(exclude)) && !ignore(parent)) report(node.nodeValue);
     }
-    if (root.matches(FIELD_SELECTOR)) report(fieldText(root));
-    for (const field of root.querySelectorAll(FIELD_SELECTOR)) if (elementInScope(field)) report(fieldText(field));
+    if (root.matches(FIELD_SELECTOR)) reportField(root);
+    for (const field of root.querySelectorAll(FIELD_SELECTOR)) if (elementInScope(field)) reportField(field);
     if (root.matches('iframe')) watchFrame(root as HTMLIFrameElement);
     for (const frame of root.querySelectorAll('iframe')) watchFrame(frame);
   }
@@ -103,7 +108,7 @@ export function startSignalScanner(options: SignalScannerOptions): SignalScanner
           if (parent && elementInScope(parent)) report(record.target.nodeValue);
         } else if (record.type === 'attributes') {
           const target = record.target as Element;
-          if (target.matches(FIELD_SELECTOR) && elementInScope(target)) report(fieldText(target));
+          if (target.matches(FIELD_SELECTOR) && elementInScope(target)) reportField(target);
         } else {
           for (const added of record.addedNodes) {
             if (added.nodeType === Node.TEXT_NODE) {
@@ -121,7 +126,7 @@ export function startSignalScanner(options: SignalScannerOptions): SignalScanner
     // Typing and programmatic fills with events change `.value` without touching the DOM.
     const onFieldEvent = (event: Event) => {
       const target = event.target;
-      if (target instanceof Element && target.matches(FIELD_SELECTOR) && elementInScope(target)) report(fieldText(target));
+      if (target instanceof Element && target.matches(FIELD_SELECTOR) && elementInScope(target)) reportField(target);
     };
     for (const type of ['input', 'change', 'focusout']) doc.addEventListener(type, onFieldEvent, true);
     cleanups.push(() => {

@@ -1,16 +1,16 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import defaultRules from '../rules/default.rules.json';
-import pageAdapters from '../rules/page-adapters.json';
-import { createMessageHandler } from '../domain/background-handler';
-import { openVroegsignaalDatabase } from '../domain/database';
-import { createDeliveryService, toReferralStatus } from '../domain/delivery';
-import { localeFromLanguageTag } from '../domain/locale';
-import type { TabMessage } from '../domain/messages';
-import { parsePageAdapters } from '../domain/page-adapter-schema';
-import { createPseudonymizer } from '../domain/pseudonym';
-import { parseRuleSet } from '../domain/rule-set';
-import { socialTeamEndpoint } from '../domain/settings';
+import defaultRules from '../../rules/default.rules.json';
+import pageAdapters from '../../rules/page-adapters.json';
+import { openVroegsignaalDatabase } from '../background/database';
+import { createDeliveryService, toReferralStatus } from '../background/delivery';
+import { createMessageHandler } from '../background/message-handler';
+import { parsePageAdapters } from '../background/page-adapter-schema';
+import { createPseudonymizer } from '../background/pseudonym';
+import { parseRuleSet } from '../background/rule-set-schema';
+import { socialTeamEndpoint } from '../background/settings';
+import { localeFromLanguageTag } from '../shared/locale';
+import type { TabMessage } from '../shared/messages';
 
 const DELIVERY_ALARM = 'vroegsignaal-delivery';
 

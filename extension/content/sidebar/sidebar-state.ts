@@ -1,7 +1,7 @@
-import type { LifeDomain } from './life-domains';
-import type { ReferralStatus } from './messages';
-import type { CallMoment, Practitioner } from './referral';
-import type { ScreeningAnswer, Trigger } from './rule-engine';
+import type { Practitioner, ScreeningAnswer } from '../../../contract/referral-bundle';
+import type { CallMoment, LifeDomain } from '../../../contract/referral-contract';
+import type { ReferralStatus } from '../../shared/messages';
+import type { Trigger } from '../../shared/rule-engine';
 
 export type SidebarPhase =
   /** Nothing to show: no trigger yet, or no patient open. */

@@ -1,3 +1,4 @@
+import type { LifeDomain } from '../../contract/referral-contract';
 import type nlMessages from '../public/_locales/nl/messages.json';
 
 export type MessageKey = keyof typeof nlMessages;
@@ -26,4 +27,9 @@ export function translatorFromBundle(bundle: MessageBundle): Translate {
       return index >= 0 ? String(substitutions[index] ?? '') : whole;
     });
   };
+}
+
+/** i18n message key of a life domain's label. */
+export function lifeDomainMessageKey(domain: LifeDomain): MessageKey {
+  return `lifeDomain_${domain.replaceAll('-', '_')}` as MessageKey;
 }
