@@ -1,14 +1,11 @@
 import { defineConfig } from 'wxt';
-import pageAdapters from './rules/page-adapters.json';
-import { parsePageAdapters } from './extension/background/page-adapter-schema';
-import { manifestMatchPatterns, originMatchPattern } from './extension/shared/page-adapter';
 
-// Validated at build time too: a broken adapter fails the build instead of watching the wrong pages.
-const adapters = parsePageAdapters(pageAdapters);
-
-// Where the built extension sends referrals unless a later (options/policy) setting overrides it.
-// Set at build time so the demo and the e2e tests can point it at the local reference receiver.
-const socialTeamEndpoint = process.env.WXT_SOCIAL_TEAM_ENDPOINT ?? 'http://127.0.0.1:4320/fhir';
+/**
+ * Sites Vroegsignaal may be granted, at run time and per origin, from the options page: the
+ * practice's web EHR and its social team's endpoint. Nothing is granted at install, and the EHR
+ * content script is registered at run time for exactly the origins the browser granted.
+ */
+export const OPTIONAL_HOST_PERMISSIONS = ['https://*/*', 'http://localhost/*', 'http://127.0.0.1/*'];
 
 export default defineConfig({
   // Everything that ships in the extension lives in extension/, in folders named after where it runs.
@@ -18,20 +15,17 @@ export default defineConfig({
   // Explicit imports only: a reader should see where every name comes from.
   imports: false,
   vite: () => ({
-    define: {
-      __SOCIAL_TEAM_ENDPOINT__: JSON.stringify(socialTeamEndpoint),
-    },
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   }),
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, manifestVersion }) => ({
     name: '__MSG_extensionName__',
     description: '__MSG_extensionDescription__',
     default_locale: 'nl',
-    permissions: ['storage', 'alarms'],
-    host_permissions: [
-      ...manifestMatchPatterns(adapters, browser),
-      originMatchPattern(new URL(socialTeamEndpoint).origin, '/', browser),
-    ],
+    permissions: ['storage', 'alarms', 'scripting'],
+    // Manifest V2 (WXT's default for Firefox) lists optional hosts among the optional permissions.
+    ...(manifestVersion === 3 ? { optional_host_permissions: OPTIONAL_HOST_PERMISSIONS } : { optional_permissions: OPTIONAL_HOST_PERMISSIONS }),
+    // Browser policy (IT) may push the practice's configuration; its format is in this file.
+    storage: { managed_schema: 'managed-schema.json' },
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'vroegsignaal@vroegsignaal.example', strict_min_version: '128.0' } } }
       : {}),

@@ -138,3 +138,13 @@ export function formatPath(path: readonly PropertyKey[], rootLabel = '(root)'): 
   }
   return out || rootLabel;
 }
+
+/** The value at `path` inside a parsed JSON document, or undefined where the path leads nowhere. */
+export function valueAtPath(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}

@@ -130,30 +130,39 @@ function rawPathOf(url: string | undefined): string {
   return end === -1 ? raw : raw.slice(0, end);
 }
 
-function isClientRoute(rawPathname: string): boolean {
-  return rawPathname === '/patient' || rawPathname.startsWith('/patient/');
+/** A route the site answers itself instead of with a file. */
+export type SiteRoute = () => { contentType: string; body: string };
+
+/** A small static site: files from one folder, a single-page app's client routes, and a few routes of its own. */
+export interface StaticSiteOptions {
+  publicDir: string;
+  /** Paths the single-page app handles itself: they get index.html. */
+  isClientRoute: (rawPathname: string) => boolean;
+  routes?: Readonly<Record<string, SiteRoute>>;
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  host?: string;
+  /** Prefixes error log lines. */
+  label: string;
 }
 
-function createHandler(publicDir: string) {
-  const realRootPromise = realpath(publicDir);
+function createHandler(options: StaticSiteOptions) {
+  const realRootPromise = realpath(path.resolve(options.publicDir));
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendText(req, res, 405, 'Methode niet toegestaan\n', { Allow: 'GET, HEAD' });
       return;
     }
     const rawPathname = rawPathOf(req.url);
-    if (rawPathname === '/healthz') {
-      sendText(req, res, 200, 'ok');
-      return;
-    }
-    if (rawPathname === '/contract.js') {
-      const body = Buffer.from(CONTRACT_MODULE, 'utf8');
-      res.writeHead(200, baseHeaders(CONTENT_TYPES['.js']!, body.length));
-      res.end(req.method === 'HEAD' ? undefined : body);
+    const route = options.routes?.[rawPathname];
+    if (route) {
+      const { contentType, body } = route();
+      const bytes = Buffer.from(body, 'utf8');
+      res.writeHead(200, baseHeaders(contentType, bytes.length));
+      res.end(req.method === 'HEAD' ? undefined : bytes);
       return;
     }
     const realRoot = await realRootPromise;
-    const indexFile = path.join(realRoot, 'index.html');
     const lookup = resolvePublicPath(realRoot, rawPathname);
     if (lookup === BAD_REQUEST) {
       sendText(req, res, 400, 'Ongeldig pad\n');
@@ -166,8 +175,8 @@ function createHandler(publicDir: string) {
         return;
       }
     }
-    if (isClientRoute(rawPathname)) {
-      await sendFile(req, res, indexFile);
+    if (options.isClientRoute(rawPathname)) {
+      await sendFile(req, res, path.join(realRoot, 'index.html'));
       return;
     }
     sendText(req, res, 404, 'Niet gevonden\n');
@@ -179,14 +188,14 @@ function formatUrl(host: string, port: number): string {
   return `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
 }
 
-export async function startDemoEhr(options: DemoEhrOptions = {}): Promise<DemoEhrServer> {
+/** Serves a static site until closed; `close()` also drops keep-alive connections and may be called more than once. */
+export async function startStaticSite(options: StaticSiteOptions): Promise<DemoEhrServer> {
   const host = options.host ?? DEFAULT_DEMO_EHR_HOST;
-  const requestedPort = options.port ?? DEFAULT_DEMO_EHR_PORT;
-  const handler = createHandler(path.resolve(options.publicDir ?? DEFAULT_PUBLIC_DIR));
+  const handler = createHandler(options);
 
   const server: Server = createServer((req, res) => {
     handler(req, res).catch((error: unknown) => {
-      console.error('[demo-ehr] request failed:', error);
+      console.error(`[${options.label}] request failed:`, error);
       if (!res.headersSent) sendText(req, res, 500, 'Interne fout\n');
       else res.destroy();
     });
@@ -195,7 +204,7 @@ export async function startDemoEhr(options: DemoEhrOptions = {}): Promise<DemoEh
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void => reject(error);
     server.once('error', onError);
-    server.listen(requestedPort, host, () => {
+    server.listen(options.port, host, () => {
       server.off('error', onError);
       resolve();
     });
@@ -216,4 +225,19 @@ export async function startDemoEhr(options: DemoEhrOptions = {}): Promise<DemoEh
       return closing;
     },
   };
+}
+
+/** Starts the demo HIS: its consult page, client routes under /patient/, /healthz and /contract.js. */
+export function startDemoEhr(options: DemoEhrOptions = {}): Promise<DemoEhrServer> {
+  return startStaticSite({
+    publicDir: options.publicDir ?? DEFAULT_PUBLIC_DIR,
+    isClientRoute: (rawPathname) => rawPathname === '/patient' || rawPathname.startsWith('/patient/'),
+    routes: {
+      '/healthz': () => ({ contentType: 'text/plain; charset=utf-8', body: 'ok' }),
+      '/contract.js': () => ({ contentType: CONTENT_TYPES['.js']!, body: CONTRACT_MODULE }),
+    },
+    port: options.port ?? DEFAULT_DEMO_EHR_PORT,
+    host: options.host ?? DEFAULT_DEMO_EHR_HOST,
+    label: 'demo-ehr',
+  });
 }

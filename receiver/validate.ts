@@ -9,6 +9,7 @@ import {
   CONSENT_RECORDED_BY_URL,
   DUTCH_E164_PATTERN,
   formatPath as formatContractPath,
+  valueAtPath,
   icpcCodesIn,
   ICPC_CODE_PATTERN,
   LIFE_DOMAIN_SYSTEM,
@@ -403,7 +404,7 @@ function zodIssues<T extends z.ZodType>(
     issues: result.error.issues.map((issue) => {
       const local = issue.path as PropertyKey[];
       const path = formatPath([...prefix, ...local]);
-      const missing = issue.code === 'invalid_type' && valueAt(value, local) === undefined;
+      const missing = issue.code === 'invalid_type' && valueAtPath(value, local) === undefined;
       const flaggedRequired = issue.code === 'custom' && (issue.params as { fhirCode?: string } | undefined)?.fhirCode === 'required';
       const code: IssueCode = missing || flaggedRequired ? 'required' : issue.code === 'invalid_type' ? 'structure' : 'invalid';
       // zod's default message for a missing field ("expected string, received undefined") reads poorly.
@@ -464,14 +465,6 @@ function walk(node: unknown, path: PropertyKey[], visit: (node: Record<string, u
   }
 }
 
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
 
 function dedupe(issues: ValidationIssue[]): ValidationIssue[] {
   const seen = new Set<string>();

@@ -1,42 +1,59 @@
 /**
- * The demo: builds the extension, starts the demo HIS and the reference receiver, and opens
- * Chromium with the extension on the demo consult page. With a display it stays open for you to
- * try; without one it walks through a consult headless and saves a screenshot of every step.
+ * The demo: builds the extension, starts the demo HIS and the reference receiver, opens Chromium
+ * with the extension and configures it for the demo practice the way a practice would: its options
+ * page imports demo-ehr/vroegsignaal-demo.config.json and the browser asks for access to the demo
+ * HIS and the receiver. With a display it stays open for you to try (you answer the browser's
+ * prompt yourself); without one it runs on a virtual display, walks through a consult and saves a
+ * screenshot of every step.
  *
- *   npm run demo                 # headed if $DISPLAY is set, else the headless walk-through
+ *   npm run demo                 # on your display if $DISPLAY is set, else the walk-through
  *   npm run demo -- --headless   # force the walk-through
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { readFile, mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { startDemoEhr } from '../demo-ehr/server';
 import { startReceiver } from '../receiver/server';
 import { launchWithExtension } from './lib/browser';
 import { ConsultPage } from './lib/consult';
+import { importConfiguration, waitUntilWatched } from './lib/practice-setup';
+import { startVirtualDisplay } from './lib/virtual-display';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SCREENSHOT_DIR = resolve(ROOT, '.demo-output/screenshots');
-const headless = process.argv.includes('--headless') || !process.env.DISPLAY;
+const DEMO_CONFIGURATION = resolve(ROOT, 'demo-ehr/vroegsignaal-demo.config.json');
+const walkThrough = process.argv.includes('--headless') || !process.env.DISPLAY;
 
 async function main(): Promise<void> {
   console.log('Vroegsignaal demo: extensie bouwen…');
   execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'inherit' });
 
-  // Default ports: the ones the build points the extension at.
+  // Default ports: the ones demo-ehr/vroegsignaal-demo.config.json names.
   const ehr = await startDemoEhr();
   const receiver = await startReceiver({ log: () => {} });
   console.log(`Demo-HIS:            ${ehr.url}/patient/P-1001`);
   console.log(`Sociaal wijkteam:    ${receiver.url}/   (referentie-ontvanger, gegevens in receiver/data)`);
 
-  const browser = await launchWithExtension({ headless });
+  // The browser's permission prompt exists only in a browser with a window: the walk-through gets a virtual one.
+  const virtualDisplay = walkThrough ? await startVirtualDisplay() : null;
+  const browser = await launchWithExtension({ display: virtualDisplay?.display ?? process.env.DISPLAY });
+  const configuration = JSON.parse(await readFile(DEMO_CONFIGURATION, 'utf8')) as unknown;
   const stop = async () => {
     await browser.close().catch(() => {});
     await receiver.close();
     await ehr.close();
+    await virtualDisplay?.close();
   };
 
-  if (!headless) {
-    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  if (!walkThrough) {
+    console.log('\nDe instellingen van Vroegsignaal importeren het demo-configuratiebestand.');
+    console.log('Chromium vraagt daarna om toegang tot de demo-HIS en de ontvanger: klik op "Toestaan".');
+    const options = await browser.openOptions();
+    await options.getByLabel('Configuratiebestand kiezen').setInputFiles(DEMO_CONFIGURATION);
+    await options.getByRole('button', { name: 'Importeren en toegang geven' }).click();
+    await options.getByRole('status').filter({ hasText: /Geïmporteerd/ }).waitFor({ timeout: 10 * 60_000 });
+    await waitUntilWatched(browser, ehr.url);
+    const page = await browser.context.newPage();
     await page.goto(`${ehr.url}/patient/P-1001`);
     console.log('\nChromium is open met Vroegsignaal. Typ bijvoorbeeld N01 in het ICPC-veld van de E-regel.');
     console.log('Sluit het venster of druk Ctrl+C om te stoppen.');
@@ -61,7 +78,12 @@ async function main(): Promise<void> {
   };
 
   try {
-    console.log('\nGeen beeldscherm: de demo loopt een consult headless door.');
+    console.log('\nGeen beeldscherm: de demo loopt een consult door op een virtueel scherm.');
+    const options = await importConfiguration(browser, configuration, 'vroegsignaal-demo.config.json');
+    await waitUntilWatched(browser, ehr.url);
+    await options.screenshot({ path: resolve(SCREENSHOT_DIR, '00-instellingen.png'), fullPage: true });
+    console.log(`  0. Instellingen: demo-configuratiebestand geïmporteerd, toegang tot de demo-HIS gegeven.\n     ${resolve(SCREENSHOT_DIR, '00-instellingen.png')}`);
+    await options.close();
     await consult.open(ehr.url, 'P-1001');
     await shoot('consult-geopend', 'Consult van Mila Voorbeeld geopend; nog geen melding.');
     await consult.writeSubjective('Al weken hoofdpijn, slaapt slecht. Veel spanning thuis.');

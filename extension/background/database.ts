@@ -6,7 +6,11 @@ import type { DeliveryError, DeliveryState, TriggerSummary } from '../shared/mes
 export interface OutboxEntry {
   referralId: string;
   patientHash: string;
+  /** The rule set whose screening led to this referral (cooldown and status are per rule set). */
+  ruleSetId: string;
   createdAt: string;
+  /** Id of the configured endpoint, for its credentials at send time, and the URL it had when queued. */
+  endpointId: string;
   endpoint: string;
   recipient: string;
   state: DeliveryState;

@@ -10,6 +10,11 @@ export interface DeliveryDependencies {
   scheduleWakeUp: (atMs: number | null) => Promise<void>;
   /** Tells the referring tab how its referral is doing; must not throw. */
   notify: (entry: OutboxEntry) => void;
+  /**
+   * The `Authorization` header for a configured endpoint, read at send time so a changed token
+   * applies to referrals already queued; `undefined` when the endpoint is no longer configured.
+   */
+  credentialsFor: (endpointId: string) => Promise<{ authorization: string | null } | undefined>;
   requestTimeoutMs?: number;
 }
 
@@ -30,6 +35,7 @@ export function retryDelayMs(attempt: number, random: () => number): number {
 export function toReferralStatus(entry: OutboxEntry): ReferralStatus {
   return {
     referralId: entry.referralId,
+    ruleSetId: entry.ruleSetId,
     state: entry.state,
     createdAt: entry.createdAt,
     attempts: entry.attempts,
@@ -73,6 +79,14 @@ export function createDeliveryService(deps: DeliveryDependencies) {
 
   async function attempt(entry: OutboxEntry): Promise<AttemptOutcome> {
     if (entry.body === null) return { delivered: true };
+    const credentials = await deps.credentialsFor(entry.endpointId);
+    if (!credentials) {
+      return {
+        delivered: false,
+        permanent: true,
+        error: { kind: 'configuration', detail: `endpoint "${entry.endpointId}" is no longer configured` },
+      };
+    }
     try {
       const response = await deps.fetch(entry.endpoint, {
         method: 'POST',
@@ -80,8 +94,11 @@ export function createDeliveryService(deps: DeliveryDependencies) {
           'Content-Type': 'application/fhir+json',
           Accept: 'application/fhir+json',
           'Idempotency-Key': entry.referralId,
+          ...(credentials.authorization ? { Authorization: credentials.authorization } : {}),
         },
         body: entry.body,
+        // Never follow a redirect with patient data to wherever it points.
+        redirect: 'error',
         signal: AbortSignal.timeout(timeoutMs),
       });
       if (response.ok) return { delivered: true };
@@ -163,19 +180,21 @@ export function createDeliveryService(deps: DeliveryDependencies) {
     deliver,
 
     /**
-     * Stores the referral, its consent, the audit line and the screening outcome in one transaction.
-     * Only after it commits may the GP be told "queued".
+     * Stores the referrals of one consent (one per positive rule set) with their consents, audit lines
+     * and screening outcomes in one transaction. Only after it commits may the GP be told "queued".
      */
-    async enqueue(entry: OutboxEntry, consent: ConsentRecord, audit: AuditEvent, screening: ScreeningEvent): Promise<OutboxEntry> {
+    async enqueue(referrals: ReadonlyArray<{ entry: OutboxEntry; consent: ConsentRecord; audit: AuditEvent; screening: ScreeningEvent }>): Promise<OutboxEntry[]> {
       const tx = db.transaction(['outbox', 'consents', 'audit', 'screenings'], 'readwrite');
       await Promise.all([
-        tx.objectStore('outbox').add(entry),
-        tx.objectStore('consents').add(consent),
-        tx.objectStore('audit').add(audit),
-        tx.objectStore('screenings').add(screening),
+        ...referrals.flatMap(({ entry, consent, audit, screening }) => [
+          tx.objectStore('outbox').add(entry),
+          tx.objectStore('consents').add(consent),
+          tx.objectStore('audit').add(audit),
+          tx.objectStore('screenings').add(screening),
+        ]),
         tx.done,
       ]);
-      return entry;
+      return referrals.map(({ entry }) => entry);
     },
 
     /** Sends every referral whose time has come (after a wake-up, a browser start or a lost attempt). */
@@ -199,10 +218,10 @@ export function createDeliveryService(deps: DeliveryDependencies) {
       return deliver(referralId);
     },
 
-    /** The newest referral for a pseudonymised patient, if any. */
-    async latestForPatient(patientHash: string): Promise<OutboxEntry | undefined> {
+    /** A pseudonymised patient's referrals, newest first. */
+    async forPatient(patientHash: string): Promise<OutboxEntry[]> {
       const entries = await db.getAllFromIndex('outbox', 'by-patient', patientHash);
-      return entries.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+      return entries.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
   };
 }

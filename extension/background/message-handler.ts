@@ -1,12 +1,13 @@
-import type { AuditEvent, ScreeningEvent, VroegsignaalDatabase } from './database';
-import { toReferralStatus, type DeliveryService } from './delivery';
 import { formatPath } from '../../contract/referral-contract';
 import type { Locale } from '../shared/locale';
-import type { Problem, RequestMessage, Response, ResponseMap } from '../shared/messages';
+import type { ContentRequest, ErrorCode, OptionsRequest, Problem, RequestMessage, Response, ResponseMap } from '../shared/messages';
 import { findAdapter, type PageAdapter } from '../shared/page-adapter';
-import type { RuleSet } from '../shared/rule-set';
-import { requestMessageSchema } from './message-schema';
-import { takeInReferral } from './referral-intake';
+import type { ConfigurationService } from './configuration/configuration-service';
+import { parseJsonText } from './configuration/validation';
+import { toReferralStatus, type DeliveryService } from './delivery';
+import { REQUEST_TYPES, requestSchemas } from './message-schema';
+import type { OptionsService } from './options-service';
+import type { ScreeningService } from './screening-service';
 
 /** The parts of `runtime.MessageSender` the background trusts or distrusts. */
 export interface MessageSenderInfo {
@@ -16,130 +17,181 @@ export interface MessageSenderInfo {
   frameId?: number;
 }
 
-export interface BackgroundDependencies {
+export interface MessageHandlerDependencies {
   extensionId: string;
   extensionOrigin: string;
-  adapters: readonly PageAdapter[];
-  db: VroegsignaalDatabase;
+  configuration: ConfigurationService;
+  screening: ScreeningService;
+  options: OptionsService;
   delivery: DeliveryService;
-  ruleSet: () => RuleSet;
-  endpoint: () => string;
   uiLocale: () => Locale;
   /** Pseudonymises an EHR patient key (salted hash): the background never stores the key itself. */
   pseudonymize: (adapterId: string, patientKey: string) => Promise<string>;
-  now: () => Date;
-  uuid: () => string;
-  /** Where failures that no one waits for (background delivery) are reported. */
-  log: (context: string, error: unknown) => void;
 }
+
+/** Who sent a message, as far as the browser vouches for it. */
+export type Sender = { kind: 'extension-page' } | { kind: 'ehr-tab'; tabId: number | undefined; url: URL };
 
 type Handled = { [K in RequestMessage['type']]: Response<ResponseMap[K]> }[RequestMessage['type']];
 
-function fail(code: Extract<Response<never>, { ok: false }>['error']['code'], message: string, problems?: Problem[]) {
+function fail(code: ErrorCode, message: string, problems?: Problem[]) {
   return { ok: false as const, error: { code, message, ...(problems ? { problems } : {}) } };
 }
 
+function ok<T>(data: T) {
+  return { ok: true as const, data };
+}
+
 /**
- * Decides whether a message may be handled at all: it must come from this extension, either from
- * one of its own pages or from the top frame of a watched EHR page. Returns the EHR adapter when
- * the sender is a content script.
+ * Decides who sent a message: one of this extension's own pages, or this extension's content script
+ * in the top frame of a web page. Anything else (another extension, a frame, a page) is refused.
  */
-export function checkSender(
-  sender: MessageSenderInfo,
-  deps: Pick<BackgroundDependencies, 'extensionId' | 'extensionOrigin' | 'adapters'>,
-): { ok: true; adapter?: PageAdapter } | { ok: false; reason: string } {
+export function identifySender(sender: MessageSenderInfo, deps: Pick<MessageHandlerDependencies, 'extensionId' | 'extensionOrigin'>): { ok: true; sender: Sender } | { ok: false; reason: string } {
   if (sender.id !== deps.extensionId) return { ok: false, reason: 'message from another extension' };
-  if (!sender.url) return { ok: false, reason: 'sender has no URL' };
-  if (sender.tab) {
-    if (sender.frameId !== undefined && sender.frameId !== 0) return { ok: false, reason: 'sender is not the top frame' };
-    const adapter = findAdapter(deps.adapters, sender.url);
-    return adapter ? { ok: true, adapter } : { ok: false, reason: 'sender tab is not a watched EHR page' };
-  }
-  return sender.url.startsWith(deps.extensionOrigin) ? { ok: true } : { ok: false, reason: 'sender is not an extension page' };
+  if (!sender.url || !URL.canParse(sender.url)) return { ok: false, reason: 'sender has no URL' };
+  // An options page opened in a tab has a tab too: its URL says it is ours. (By prefix: not every
+  // URL implementation gives an extension URL an origin.)
+  if (sender.url.startsWith(`${deps.extensionOrigin}/`)) return { ok: true, sender: { kind: 'extension-page' } };
+  const url = new URL(sender.url);
+  if (!sender.tab) return { ok: false, reason: 'sender is neither an extension page nor a tab' };
+  if (sender.frameId !== undefined && sender.frameId !== 0) return { ok: false, reason: 'sender is not the top frame' };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'sender is not a web page' };
+  return { ok: true, sender: { kind: 'ehr-tab', tabId: sender.tab.id, url } };
 }
 
 /**
  * The background's single entry for protocol messages: checks sender and body, then acts. Never
- * throws; every failure is an `{ ok: false }` answer that says what was wrong and where.
+ * throws; every failure is an `{ ok: false }` answer that says what was wrong and where. Content
+ * scripts may only use the page's requests and only for adapters configured for their own origin;
+ * configuration can only be read and changed from the extension's own pages.
  */
-export function createMessageHandler(deps: BackgroundDependencies) {
-  return async function handleMessage(raw: unknown, sender: MessageSenderInfo): Promise<Handled> {
-    const trusted = checkSender(sender, deps);
-    if (!trusted.ok) return fail('invalid-sender', trusted.reason);
-    const parsed = requestMessageSchema.safeParse(raw);
+export function createMessageHandler(deps: MessageHandlerDependencies) {
+  return async function handleMessage(raw: unknown, senderInfo: MessageSenderInfo): Promise<Handled> {
+    const identified = identifySender(senderInfo, deps);
+    if (!identified.ok) return fail('invalid-sender', identified.reason);
+    const { sender } = identified;
+    const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+    const kind = REQUEST_TYPES.shared.includes(type as never)
+      ? 'shared'
+      : REQUEST_TYPES.content.includes(type as never)
+        ? 'content'
+        : REQUEST_TYPES.options.includes(type as never)
+          ? 'options'
+          : null;
+    if (kind === null) return fail('invalid-message', 'message does not follow the protocol', [{ path: 'type', message: `unknown message type ${JSON.stringify(type)}` }]);
+    if (kind === 'content' && sender.kind !== 'ehr-tab') return fail('invalid-sender', `${String(type)} is for the EHR page's content script`);
+    if (kind === 'options' && sender.kind !== 'extension-page') return fail('invalid-sender', `${String(type)} is for the extension's own pages`);
+    const parsed = requestSchemas[kind].safeParse(raw);
     if (!parsed.success) {
       return fail(
         'invalid-message',
         'message does not follow the protocol',
-        parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+        parsed.error.issues.map((issue) => ({ path: formatPath(issue.path as PropertyKey[]), message: issue.message })),
       );
     }
-    const message = parsed.data;
     try {
-      return await handle(message, trusted.adapter, sender);
+      if (kind === 'options') return await handleOptions(parsed.data as OptionsRequest);
+      if (kind === 'content') return await handleContent(parsed.data as ContentRequest, sender as Extract<Sender, { kind: 'ehr-tab' }>);
+      const entry = await deps.delivery.retryNow((parsed.data as { referralId: string }).referralId);
+      return entry ? ok(toReferralStatus(entry)) : fail('not-found', 'no such referral in the outbox');
     } catch (error) {
       return fail('internal', error instanceof Error ? error.message : String(error));
     }
   };
 
-  async function handle(message: RequestMessage, adapter: PageAdapter | undefined, sender: MessageSenderInfo): Promise<Handled> {
+  /** The adapter a content script names, if it is configured for the script's own origin. */
+  async function adapterFor(adapterId: string, url: URL): Promise<PageAdapter | undefined> {
+    const { adapters } = await deps.configuration.current();
+    return adapters.find((adapter) => adapter.id === adapterId && adapter.pages.some((page) => page.origin === url.origin));
+  }
+
+  async function handleContent(message: ContentRequest, sender: Extract<Sender, { kind: 'ehr-tab' }>): Promise<Handled> {
+    if (message.type === 'teach/proposal') {
+      const accepted = await deps.options.receiveProposal(sender.tabId, message.proposal);
+      return accepted ? ok({ received: true as const }) : fail('invalid-sender', 'this tab is not in teach mode');
+    }
+    if (message.type === 'page/configuration') {
+      // The page's own path may have moved on (single-page navigation); its origin cannot have.
+      if (!URL.canParse(message.url) || new URL(message.url).origin !== sender.url.origin) {
+        return fail('invalid-message', 'url is not on the sender\'s origin', [{ path: 'url', message: 'must be the page\'s own URL' }]);
+      }
+      const configuration = await deps.configuration.current();
+      const adapter = findAdapter(configuration.adapters, message.url);
+      if (!adapter) return ok({ active: false as const, reason: 'not-watched' as const });
+      const ruleSets = configuration.ruleSets.filter((ruleSet) => !configuration.disabledRuleSets.includes(ruleSet.id));
+      const recipients = Object.fromEntries(
+        ruleSets.map((ruleSet) => [ruleSet.id, configuration.endpoints.find((endpoint) => endpoint.id === ruleSet.referral.endpoint)?.name ?? null]),
+      );
+      return ok({ active: true as const, adapter, ruleSets, recipients, locale: deps.uiLocale(), users: configuration.users });
+    }
+    const adapter = await adapterFor(message.adapterId, sender.url);
+    if (!adapter) return fail('invalid-sender', `adapter ${message.adapterId} is not configured for ${sender.url.origin}`);
+    const patientHash = await deps.pseudonymize(adapter.id, message.patientKey);
     switch (message.type) {
-      case 'config/get':
-        return { ok: true, data: { ruleSet: deps.ruleSet(), locale: deps.uiLocale() } };
-
-      case 'patient/opened': {
-        if (!adapter) return fail('invalid-sender', 'only an EHR page can open a patient');
-        const entry = await deps.delivery.latestForPatient(await deps.pseudonymize(adapter.id, message.patientKey));
-        return { ok: true, data: { latestReferral: entry ? toReferralStatus(entry) : null } };
-      }
-
+      case 'patient/opened':
+        return ok(await deps.screening.patientOpened(patientHash));
       case 'screening/recorded': {
-        if (!adapter) return fail('invalid-sender', 'only an EHR page records screenings');
-        const ruleSet = deps.ruleSet();
-        const patientHash = await deps.pseudonymize(adapter.id, message.patientKey);
-        const at = deps.now().toISOString();
-        const screening: ScreeningEvent = {
-          at,
-          patientHash,
-          outcome: message.outcome,
-          ...(message.reason ? { reason: message.reason } : {}),
-          trigger: message.trigger,
-          ruleSetId: ruleSet.id,
-          ruleSetVersion: ruleSet.version,
-        };
-        const audit: AuditEvent = {
-          at,
-          action: message.outcome === 'negative' ? 'screening.negative' : 'prompt.dismissed',
-          patientHash,
-          ...(message.reason ? { detail: message.reason } : {}),
-        };
-        const tx = deps.db.transaction(['screenings', 'audit'], 'readwrite');
-        await Promise.all([tx.objectStore('screenings').add(screening), tx.objectStore('audit').add(audit), tx.done]);
-        return { ok: true, data: { recorded: true } };
+        const problems = await deps.screening.recordScreening(patientHash, message);
+        return problems.length === 0 ? ok({ recorded: true as const }) : fail('invalid-message', 'the screening cannot be recorded', problems);
       }
-
       case 'referral/submit': {
-        if (!adapter) return fail('invalid-sender', 'only an EHR page sends referrals');
-        const intake = takeInReferral(message.referral, {
-          ruleSet: deps.ruleSet(),
-          endpoint: deps.endpoint(),
-          patientHash: await deps.pseudonymize(adapter.id, message.patientKey),
-          ...(sender.tab?.id !== undefined ? { tabId: sender.tab.id } : {}),
-          now: deps.now(),
-          uuid: deps.uuid,
-        });
-        if (!intake.ok) return fail('invalid-referral', 'the referral cannot be sent as it is', intake.problems);
-        const entry = await deps.delivery.enqueue(intake.entry, intake.consent, intake.audit, intake.screening);
-        // Stored: the GP may be told "queued". Delivery goes on without holding up the answer.
-        deps.delivery.deliver(entry.referralId).catch((error: unknown) => deps.log('delivery', error));
-        return { ok: true, data: toReferralStatus(entry) };
+        const result = await deps.screening.submitReferral(patientHash, message.ruleSetIds, message.referral, sender.tabId);
+        return result.ok ? ok(result.statuses) : fail('invalid-referral', 'the referral cannot be sent as it is', result.problems);
       }
+    }
+  }
 
-      case 'referral/retry-now': {
-        const entry = await deps.delivery.retryNow(message.referralId);
-        if (!entry) return fail('not-found', `no referral ${message.referralId} in the outbox`);
-        return { ok: true, data: toReferralStatus(entry) };
+  async function handleOptions(message: OptionsRequest): Promise<Handled> {
+    const changed = async (result: Awaited<ReturnType<ConfigurationService['saveSection']>>) =>
+      result.ok ? ok(await deps.options.view(result.configuration)) : fail('invalid-configuration', 'the change was not saved', result.problems);
+    switch (message.type) {
+      case 'options/get':
+        return ok(await deps.options.view());
+      case 'options/save-practice':
+        return changed(await deps.configuration.saveSection('practice', message.practice));
+      case 'options/save-item': {
+        let item = message.item;
+        if (message.source !== undefined) {
+          const json = parseJsonText(message.source);
+          if (!json.ok) return fail('invalid-configuration', 'the change was not saved', json.problems);
+          item = json.value;
+        }
+        return changed(await deps.configuration.saveItem(message.section, item));
       }
+      case 'options/remove-item':
+        return changed(await deps.configuration.removeItem(message.section, message.id));
+      case 'options/set-rule-set-enabled':
+        return changed(await deps.configuration.setRuleSetEnabled(message.id, message.enabled));
+      case 'options/validate-item': {
+        const result = deps.configuration.validateItem(message.section, message.source);
+        return result.ok ? ok(result.value) : fail('invalid-configuration', 'not valid', result.problems);
+      }
+      case 'options/import': {
+        const result = await deps.configuration.importFile(message.source, { dryRun: message.dryRun });
+        if (!result.ok) return fail('invalid-configuration', 'the file was not imported', result.problems);
+        return ok({ preview: result.summary, ...(result.configuration ? { view: await deps.options.view(result.configuration) } : {}) });
+      }
+      case 'options/export': {
+        const text = await deps.configuration.exportFile({ includeTokens: message.includeTokens });
+        return ok({ fileName: `vroegsignaal-configuratie-${new Date().toISOString().slice(0, 10)}.json`, text });
+      }
+      case 'options/test-endpoint': {
+        const result = await deps.options.testEndpoint(message.id);
+        return result ? ok(result) : fail('not-found', `no endpoint ${message.id} is configured`);
+      }
+      case 'options/open-tabs': {
+        if (!URL.canParse(message.origin)) return fail('invalid-message', 'not an origin', [{ path: 'origin', message: 'must be an origin' }]);
+        return ok(await deps.options.openTabs(new URL(message.origin).origin));
+      }
+      case 'options/probe-tab': {
+        const result = await deps.options.probeTab(message.tabId, message.source);
+        return result.ok ? ok(result.findings) : fail('invalid-configuration', 'the adapter is not valid', result.problems);
+      }
+      case 'options/teach':
+        await deps.options.startTeaching(message.tabId);
+        return ok({ started: true as const });
+      case 'options/teach-result':
+        return ok({ proposal: await deps.options.proposal() });
     }
   }
 }

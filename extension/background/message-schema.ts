@@ -1,53 +1,107 @@
 import { z } from 'zod';
-import { CALL_MOMENTS, LIFE_DOMAINS, NOTE_MAX_LENGTH, AGB_PATTERN } from '../../contract/referral-contract';
-import type { RequestMessage } from '../shared/messages';
+import { AGB_PATTERN, CALL_MOMENTS, LIFE_DOMAINS, NOTE_MAX_LENGTH } from '../../contract/referral-contract';
+import type { ContentRequest, OptionsRequest, RequestMessage, SharedRequest } from '../shared/messages';
 import type { Exactly } from '../shared/type-checks';
 
 // The protocol's bodies as the background checks them. Every sender is untrusted: a content script
-// runs next to a page that may have tampered with what it sends.
+// runs next to a page that may have tampered with what it sends. Configuration arrives here as
+// `unknown` (or JSON text) and is validated by the configuration service, which owns its format.
 
+const ruleSetId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
+const adapterId = ruleSetId;
 const patientKey = z.string().trim().min(1).max(200);
 const answer = z.enum(['yes', 'no', 'not-asked']);
 const triggerSummary = z.union([
-  z.object({ kind: z.literal('code'), baseCode: z.string().regex(/^[A-Z]\d{2}$/) }).strict(),
-  z.object({ kind: z.literal('term') }).strict(),
+  z.strictObject({ kind: z.literal('code'), baseCode: z.string().regex(/^[A-Z]\d{2}$/) }),
+  z.strictObject({ kind: z.literal('term') }),
 ]);
+const ruleSetIds = z.array(ruleSetId).min(1).max(20);
+const configurationText = z.string().max(1024 * 1024);
+const selector = z.string().max(500).optional();
 
-const referralRequest = z
-  .object({
-    patient: z.object({ name: z.string().trim().min(1).max(200), phone: z.string().trim().min(1).max(40) }).strict(),
-    answers: z.record(z.string().max(64), answer),
-    callMoment: z.enum(CALL_MOMENTS),
-    lifeDomains: z.array(z.enum(LIFE_DOMAINS)).min(1).max(LIFE_DOMAINS.length),
-    note: z.string().max(NOTE_MAX_LENGTH),
-    consentGiven: z.literal(true),
-    locale: z.enum(['nl', 'en']),
-    practitioner: z.object({ name: z.string().max(200).optional(), agb: z.string().regex(AGB_PATTERN).optional() }).strict(),
-    trigger: triggerSummary,
-  })
-  .strict();
+const referralRequest = z.strictObject({
+  patient: z.strictObject({ name: z.string().trim().min(1).max(200), phone: z.string().trim().min(1).max(40) }),
+  answers: z.record(z.string().max(64), answer),
+  callMoment: z.enum(CALL_MOMENTS),
+  lifeDomains: z.array(z.enum(LIFE_DOMAINS)).min(1).max(LIFE_DOMAINS.length),
+  note: z.string().max(NOTE_MAX_LENGTH),
+  consentGiven: z.literal(true),
+  locale: z.enum(['nl', 'en']),
+  practitioner: z.strictObject({ name: z.string().max(200).optional(), agb: z.string().regex(AGB_PATTERN).optional() }),
+  trigger: triggerSummary,
+});
 
-export const requestMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('config/get') }).strict(),
-  z.object({ type: z.literal('patient/opened'), patientKey }).strict(),
+const adapterProposal = z.strictObject({
+  url: z.string().max(2000),
+  patient: z.strictObject({ name: selector, key: selector, keyFromUrl: selector, phone: selector, birthDate: selector, banner: selector }),
+  diagnoses: selector,
+  freeText: selector,
+  warnings: z.array(z.string().max(500)).max(20),
+});
+
+const itemSection = z.enum(['users', 'endpoints', 'ruleSets', 'adapters']);
+
+const contentRequestSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('page/configuration'), url: z.string().max(4000) }),
+  z.strictObject({ type: z.literal('patient/opened'), adapterId, patientKey }),
   z
-    .object({
+    .strictObject({
       type: z.literal('screening/recorded'),
+      adapterId,
       patientKey,
+      ruleSetIds,
       outcome: z.enum(['negative', 'dismissed']),
       reason: z.enum(['not-now', 'not-relevant']).optional(),
       trigger: triggerSummary,
     })
-    .strict()
     .refine((m) => (m.outcome === 'dismissed') === (m.reason !== undefined), {
       message: 'a dismissal needs a reason, a negative screen has none',
       path: ['reason'],
     }),
-  z.object({ type: z.literal('referral/submit'), patientKey, referral: referralRequest }).strict(),
-  z.object({ type: z.literal('referral/retry-now'), referralId: z.string().uuid() }).strict(),
+  z.strictObject({ type: z.literal('referral/submit'), adapterId, patientKey, ruleSetIds, referral: referralRequest }),
+  z.strictObject({ type: z.literal('teach/proposal'), proposal: adapterProposal }),
 ]);
 
-// The schema must describe the shared protocol types exactly: a change to one without the other
+const optionsRequestSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('options/get') }),
+  z.strictObject({ type: z.literal('options/save-practice'), practice: z.unknown() }),
+  z
+    .strictObject({ type: z.literal('options/save-item'), section: itemSection, item: z.unknown().optional(), source: configurationText.optional() })
+    .refine((m) => (m.item === undefined) !== (m.source === undefined), { message: 'needs either item or source', path: ['item'] }),
+  z.strictObject({ type: z.literal('options/remove-item'), section: itemSection, id: z.string().max(64) }),
+  z.strictObject({ type: z.literal('options/set-rule-set-enabled'), id: ruleSetId, enabled: z.boolean() }),
+  z.strictObject({ type: z.literal('options/validate-item'), section: z.enum(['ruleSets', 'adapters']), source: configurationText }),
+  z.strictObject({ type: z.literal('options/import'), source: configurationText, dryRun: z.boolean() }),
+  z.strictObject({ type: z.literal('options/export'), includeTokens: z.boolean() }),
+  z.strictObject({ type: z.literal('options/test-endpoint'), id: z.string().max(64) }),
+  z.strictObject({ type: z.literal('options/open-tabs'), origin: z.string().max(300) }),
+  z.strictObject({ type: z.literal('options/probe-tab'), tabId: z.number().int().nonnegative(), source: configurationText }),
+  z.strictObject({ type: z.literal('options/teach'), tabId: z.number().int().nonnegative() }),
+  z.strictObject({ type: z.literal('options/teach-result') }),
+]);
+
+const sharedRequestSchema = z.strictObject({ type: z.literal('referral/retry-now'), referralId: z.uuid() });
+
+/** Every request, by who may send it. */
+export const requestSchemas = {
+  content: contentRequestSchema,
+  options: optionsRequestSchema,
+  shared: sharedRequestSchema,
+};
+
+/** The message types each kind of sender may use. */
+export const REQUEST_TYPES = {
+  content: contentRequestSchema.options.map((option) => option.shape.type.value),
+  options: optionsRequestSchema.options.map((option) => option.shape.type.value),
+  shared: [sharedRequestSchema.shape.type.value],
+};
+
+// The schemas must describe the shared protocol types exactly: a change to one without the other
 // fails the type check here.
-const schemaMatchesProtocol: Exactly<z.infer<typeof requestMessageSchema>, RequestMessage> = true;
-void schemaMatchesProtocol;
+const checks: [
+  Exactly<z.infer<typeof contentRequestSchema>, ContentRequest>,
+  Exactly<z.infer<typeof optionsRequestSchema>, OptionsRequest>,
+  Exactly<z.infer<typeof sharedRequestSchema>, SharedRequest>,
+  Exactly<ContentRequest | OptionsRequest | SharedRequest, RequestMessage>,
+] = [true, true, true, true];
+void checks;

@@ -1,38 +1,85 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import defaultRules from '../../rules/default.rules.json';
-import pageAdapters from '../../rules/page-adapters.json';
+import { createConfigurationService } from '../background/configuration/configuration-service';
+import { bundledDefaults } from '../background/configuration/defaults';
 import { openVroegsignaalDatabase } from '../background/database';
 import { createDeliveryService, toReferralStatus } from '../background/delivery';
+import { adapterOrigins, EHR_CONTENT_SCRIPT_FILE, syncEhrContentScript, type EhrAccessApis } from '../background/ehr-access';
+import { originPattern } from '../shared/page-adapter';
 import { createMessageHandler } from '../background/message-handler';
-import { parsePageAdapters } from '../background/page-adapter-schema';
+import { createOptionsService } from '../background/options-service';
 import { createPseudonymizer } from '../background/pseudonym';
-import { parseRuleSet } from '../background/rule-set-schema';
-import { socialTeamEndpoint } from '../background/settings';
+import { createScreeningService } from '../background/screening-service';
 import { localeFromLanguageTag } from '../shared/locale';
 import type { TabMessage } from '../shared/messages';
 
 const DELIVERY_ALARM = 'vroegsignaal-delivery';
+const TEACH_SCRIPT_FILE = '/content-scripts/teach.js';
+const BROWSER = import.meta.env.BROWSER;
 
 export default defineBackground(() => {
   const services = start();
+  const log = (context: string) => (error: unknown) => console.error(`[Vroegsignaal] ${context}`, error);
 
   // Listeners first and synchronously: a woken service worker only gets events it listens for now.
   browser.runtime.onMessage.addListener((message, sender) => services.then(({ handleMessage }) => handleMessage(message, sender)));
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === DELIVERY_ALARM) void services.then(({ delivery }) => delivery.deliverDue());
+    if (alarm.name === DELIVERY_ALARM) void services.then(({ delivery }) => delivery.deliverDue()).catch(log('delivery'));
   });
   // Alarms may not survive a browser restart; the outbox does, so look at it on every start.
-  browser.runtime.onStartup.addListener(() => void services.then(({ delivery }) => delivery.deliverDue()));
-  void services.then(({ delivery }) => delivery.deliverDue()).catch((error: unknown) => console.error('[Vroegsignaal] resume failed', error));
+  browser.runtime.onStartup.addListener(() => void services.then(({ delivery }) => delivery.deliverDue()).catch(log('resume')));
+  // Granting or taking back a site changes where the EHR content script may run.
+  browser.permissions.onAdded.addListener(() => void services.then(({ syncAccess }) => syncAccess()).catch(log('access')));
+  browser.permissions.onRemoved.addListener(() => void services.then(({ syncAccess }) => syncAccess()).catch(log('access')));
+  // A policy pushed or changed while the browser runs applies at once.
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area === 'managed') void services.then(({ configuration }) => configuration.reload()).catch(log('policy'));
+  });
+  void services.then(({ delivery, syncAccess }) => Promise.all([delivery.deliverDue(), syncAccess()])).catch(log('start'));
 });
 
 async function start() {
-  const parsedRules = parseRuleSet(defaultRules);
-  if (!parsedRules.ok) {
-    throw new Error(`default rule set is invalid: ${parsedRules.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  const accessApis: EhrAccessApis = {
+    getRegisteredContentScripts: (filter) => browser.scripting.getRegisteredContentScripts(filter),
+    registerContentScripts: (scripts) => browser.scripting.registerContentScripts(scripts as Parameters<typeof browser.scripting.registerContentScripts>[0]),
+    updateContentScripts: (scripts) => browser.scripting.updateContentScripts(scripts as Parameters<typeof browser.scripting.updateContentScripts>[0]),
+    unregisterContentScripts: (filter) => browser.scripting.unregisterContentScripts(filter),
+    containsPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+    queryTabs: (patterns) => browser.tabs.query({ url: patterns }),
+    injectContentScript: async (tabId) => {
+      await browser.scripting.executeScript({ target: { tabId }, files: [`/${EHR_CONTENT_SCRIPT_FILE}`] });
+    },
+  };
+  let watched: string[] = [];
+
+  const configuration = createConfigurationService({
+    defaults: bundledDefaults(),
+    storage: { local: browser.storage.local, managed: browser.storage.managed },
+    onChange: (effective) => {
+      void syncAccess()
+        .then(async () => {
+          // Watched pages pick up new rule sets and adapters without a reload.
+          const patterns = adapterOrigins(effective.adapters).map((origin) => originPattern(origin, BROWSER));
+          if (patterns.length === 0) return;
+          const message: TabMessage = { type: 'configuration/changed' };
+          for (const tab of await browser.tabs.query({ url: patterns })) {
+            if (tab.id !== undefined) browser.tabs.sendMessage(tab.id, message).catch(() => {});
+          }
+        })
+        .catch((error: unknown) => console.error('[Vroegsignaal] configuration change', error));
+    },
+  });
+
+  // One sync at a time: two overlapping ones could both try to register the same script.
+  let syncing: Promise<void> = Promise.resolve();
+  function syncAccess(): Promise<void> {
+    const run = async () => {
+      watched = await syncEhrContentScript(accessApis, (await configuration.current()).adapters, BROWSER);
+    };
+    syncing = syncing.then(run, run);
+    return syncing;
   }
-  const ruleSet = parsedRules.ruleSet;
+
   const db = await openVroegsignaalDatabase();
   const delivery = createDeliveryService({
     db,
@@ -41,7 +88,7 @@ async function start() {
     random: Math.random,
     async scheduleWakeUp(atMs) {
       if (atMs === null) await browser.alarms.clear(DELIVERY_ALARM);
-      else browser.alarms.create(DELIVERY_ALARM, { when: Math.max(atMs, Date.now() + 1_000) });
+      else await browser.alarms.create(DELIVERY_ALARM, { when: Math.max(atMs, Date.now() + 1_000) });
     },
     notify(entry) {
       if (entry.tabId === undefined) return;
@@ -49,20 +96,47 @@ async function start() {
       // The tab may be closed or showing another page by now; the outbox keeps the truth.
       browser.tabs.sendMessage(entry.tabId, message).catch(() => {});
     },
+    async credentialsFor(endpointId) {
+      const endpoint = (await configuration.current()).endpoints.find((candidate) => candidate.id === endpointId);
+      if (!endpoint) return undefined;
+      return { authorization: endpoint.auth.scheme === 'bearer' ? `Bearer ${endpoint.auth.token}` : null };
+    },
   });
-  const handleMessage = createMessageHandler({
-    extensionId: browser.runtime.id,
-    extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
-    adapters: parsePageAdapters(pageAdapters),
+  const screening = createScreeningService({
     db,
     delivery,
-    ruleSet: () => ruleSet,
-    endpoint: socialTeamEndpoint,
-    uiLocale: () => localeFromLanguageTag(browser.i18n.getUILanguage()),
-    pseudonymize: createPseudonymizer(browser.storage.local),
+    configuration: () => configuration.current(),
     now: () => new Date(),
     uuid: () => crypto.randomUUID(),
     log: (context, error) => console.error(`[Vroegsignaal] ${context}`, error),
   });
-  return { delivery, handleMessage };
+  const options = createOptionsService({
+    configuration,
+    browserName: BROWSER,
+    fetch: (input, init) => fetch(input, init),
+    containsPermission: accessApis.containsPermission,
+    // Settled first, so the options page never shows a registration that is about to change.
+    watchedOrigins: async () => {
+      await syncAccess();
+      return watched;
+    },
+    queryTabs: (patterns) => browser.tabs.query({ url: patterns }),
+    sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message),
+    injectEhrScript: accessApis.injectContentScript,
+    injectTeachScript: async (tabId) => {
+      await browser.scripting.executeScript({ target: { tabId }, files: [TEACH_SCRIPT_FILE] });
+    },
+    session: browser.storage.session,
+  });
+  const handleMessage = createMessageHandler({
+    extensionId: browser.runtime.id,
+    extensionOrigin: browser.runtime.getURL('/').replace(/\/$/, ''),
+    configuration,
+    screening,
+    options,
+    delivery,
+    uiLocale: () => localeFromLanguageTag(browser.i18n.getUILanguage()),
+    pseudonymize: createPseudonymizer(browser.storage.local),
+  });
+  return { delivery, handleMessage, configuration, syncAccess };
 }

@@ -1,11 +1,23 @@
 import type { Practitioner, ScreeningAnswer } from '../../contract/referral-bundle';
 import type { CallMoment, LifeDomain } from '../../contract/referral-contract';
+import type {
+  AdapterTemplate,
+  ConfigurationLayer,
+  ConfigurationProblem,
+  ConfigurationSection,
+  EndpointAuthView,
+  PracticeProfile,
+  PracticeUser,
+  SocialTeamEndpoint,
+} from './configuration';
 import type { Locale } from './locale';
+import type { PageAdapter } from './page-adapter';
 import type { RuleSet } from './rule-set';
 
-// The one message protocol between the content script (and extension pages) and the background.
-// Types only: every context imports them; the background validates bodies against the schema in
-// background/message-schema.ts, which is checked at compile time to describe exactly these types.
+// The one message protocol between the content script, the extension pages and the background.
+// Types only: every context imports them; the background validates sender and body of every
+// message against background/message-schema.ts, which is checked at compile time to describe
+// exactly these types. Each request type is tied to its reply type in ResponseMap.
 
 /** What made the prompt appear, without the page text: a code's chapter and number, or "a word". */
 export type TriggerSummary = { kind: 'code'; baseCode: string } | { kind: 'term' };
@@ -23,18 +35,45 @@ export interface ReferralRequest {
   trigger: TriggerSummary;
 }
 
-export type RequestMessage =
-  | { type: 'config/get' }
-  | { type: 'patient/opened'; patientKey: string }
+/** Lists a configuration change may touch one item of. */
+export type ItemSection = 'users' | 'endpoints' | 'ruleSets' | 'adapters';
+
+/** Sent by the content script of a watched EHR page. */
+export type ContentRequest =
+  | { type: 'page/configuration'; url: string }
+  | { type: 'patient/opened'; adapterId: string; patientKey: string }
   | {
       type: 'screening/recorded';
+      adapterId: string;
       patientKey: string;
+      ruleSetIds: string[];
       outcome: 'negative' | 'dismissed';
       reason?: 'not-now' | 'not-relevant';
       trigger: TriggerSummary;
     }
-  | { type: 'referral/submit'; patientKey: string; referral: ReferralRequest }
-  | { type: 'referral/retry-now'; referralId: string };
+  | { type: 'referral/submit'; adapterId: string; patientKey: string; ruleSetIds: string[]; referral: ReferralRequest }
+  | { type: 'teach/proposal'; proposal: AdapterProposal };
+
+/** Sent by the extension's own pages (options). */
+export type OptionsRequest =
+  | { type: 'options/get' }
+  | { type: 'options/save-practice'; practice: unknown }
+  | { type: 'options/save-item'; section: ItemSection; item?: unknown; source?: string }
+  | { type: 'options/remove-item'; section: ItemSection; id: string }
+  | { type: 'options/set-rule-set-enabled'; id: string; enabled: boolean }
+  | { type: 'options/validate-item'; section: 'ruleSets' | 'adapters'; source: string }
+  | { type: 'options/import'; source: string; dryRun: boolean }
+  | { type: 'options/export'; includeTokens: boolean }
+  | { type: 'options/test-endpoint'; id: string }
+  | { type: 'options/open-tabs'; origin: string }
+  | { type: 'options/probe-tab'; tabId: number; source: string }
+  | { type: 'options/teach'; tabId: number }
+  | { type: 'options/teach-result' };
+
+/** Sent by either. */
+export type SharedRequest = { type: 'referral/retry-now'; referralId: string };
+
+export type RequestMessage = ContentRequest | OptionsRequest | SharedRequest;
 
 export type DeliveryState = 'queued' | 'sending' | 'delivered' | 'retrying' | 'failed';
 
@@ -48,6 +87,7 @@ export interface DeliveryError {
 /** Where one referral stands, as the GP sees it. */
 export interface ReferralStatus {
   referralId: string;
+  ruleSetId: string;
   state: DeliveryState;
   createdAt: string;
   attempts: number;
@@ -57,16 +97,127 @@ export interface ReferralStatus {
   lastError?: DeliveryError;
 }
 
-/** What each request message answers with when it succeeds. */
-export interface ResponseMap {
-  'config/get': { ruleSet: RuleSet; locale: Locale };
-  'patient/opened': { latestReferral: ReferralStatus | null };
-  'screening/recorded': { recorded: true };
-  'referral/submit': ReferralStatus;
-  'referral/retry-now': ReferralStatus;
+/** What a watched EHR page gets to work with: checked data, nothing it could not be trusted with. */
+export type PageConfiguration =
+  | { active: false; reason: 'not-watched' }
+  | {
+      active: true;
+      adapter: PageAdapter;
+      /** The rule sets that are switched on. */
+      ruleSets: RuleSet[];
+      /** Per rule set, the social team its referrals go to; null when that endpoint is not configured. */
+      recipients: Record<string, string | null>;
+      /** The browser's language, which the sidebar speaks. */
+      locale: Locale;
+      /** Users of this browser profile, for "recorded by" when the page does not show the GP. */
+      users: PracticeUser[];
+    };
+
+/** A rule set the background keeps away from this patient for now, and why. */
+export interface Suppression {
+  ruleSetId: string;
+  reason: 'cooldown' | 'open-referral';
+  /** End of the cooldown (ISO date-time). */
+  until?: string;
 }
 
-export type ErrorCode = 'invalid-sender' | 'invalid-message' | 'invalid-referral' | 'not-found' | 'internal';
+/** An endpoint as the options page sees it: the token stays in the background. */
+export type EndpointView = Omit<SocialTeamEndpoint, 'auth'> & { auth: EndpointAuthView };
+
+/** Everything the options page shows, with where each value comes from. */
+export interface OptionsView {
+  practice: { value: PracticeProfile; source: ConfigurationLayer };
+  users: Array<{ value: PracticeUser; source: ConfigurationLayer }>;
+  endpoints: Array<{ value: EndpointView; source: ConfigurationLayer }>;
+  ruleSets: Array<{ value: RuleSet; source: ConfigurationLayer; enabled: boolean }>;
+  adapters: Array<{ value: PageAdapter; source: ConfigurationLayer }>;
+  lockedSections: ConfigurationSection[];
+  problems: ConfigurationProblem[];
+  templates: AdapterTemplate[];
+  /** Per origin of the adapters and endpoints: whether the browser granted Vroegsignaal access. */
+  hostAccess: Record<string, boolean>;
+  /** Origins the EHR content script is registered for right now. */
+  watchedOrigins: string[];
+  /** The match pattern to request access for an origin, as this browser wants it. */
+  accessPatterns: Record<string, string>;
+}
+
+/** What an adapter finds on an open tab right now ("Test on the open tab"). */
+export interface ProbeFindings {
+  url: string;
+  /** The adapter's pages include this URL's path. */
+  pageMatches: boolean;
+  patient: { key: string; name: string; phone: string; birthDate: string } | null;
+  practitioner: Practitioner;
+  codes: string[];
+  terms: string[];
+  /** Diagnosis names that counted as codes. */
+  names: string[];
+  /** Per rule set that would fire: what made it fire. */
+  firing: Array<{ ruleSetId: string; because: Array<{ kind: 'code' | 'name' | 'term'; text: string; code?: string }> }>;
+  /** Selectors that found nothing or more than one element, a missing patient, an unmet recurrence. */
+  warnings: ProbeWarning[];
+}
+
+export type ProbeWarning =
+  | { kind: 'finds-nothing' | 'finds-many'; path: string; selector: string; count: number }
+  | { kind: 'no-patient'; path: string }
+  | { kind: 'recurrence-not-met'; path: string; ruleSetId: string; minEpisodes: number; withinMonths: number };
+
+/** What the adapter builder learned from the administrator's clicks on an EHR tab. */
+export interface AdapterProposal {
+  url: string;
+  patient: { name?: string; key?: string; keyFromUrl?: string; phone?: string; birthDate?: string; banner?: string };
+  diagnoses?: string;
+  freeText?: string;
+  /** Proposed selectors that match more than the clicked element. */
+  warnings: string[];
+}
+
+/** What "test connection" found: the receiver's own description of itself, or why there was none. */
+export interface EndpointTestResult {
+  outcome: 'ok' | 'network' | 'timeout' | 'http' | 'not-fhir';
+  /** HTTP status, when the endpoint answered. */
+  status?: number;
+  /** From the FHIR CapabilityStatement at `<url>/metadata`. */
+  software?: string;
+  fhirVersion?: string;
+  /** Technical detail for the administrator (the error or the status text). */
+  detail: string;
+}
+
+export interface ImportPreview {
+  sections: ConfigurationSection[];
+  ruleSets: string[];
+  adapters: string[];
+  endpoints: string[];
+  origins: string[];
+}
+
+/** What each request message answers with when it succeeds. */
+export interface ResponseMap {
+  'page/configuration': PageConfiguration;
+  'patient/opened': { referrals: ReferralStatus[]; suppressed: Suppression[] };
+  'screening/recorded': { recorded: true };
+  'referral/submit': ReferralStatus[];
+  'referral/retry-now': ReferralStatus;
+  'teach/proposal': { received: true };
+  'options/get': OptionsView;
+  'options/save-practice': OptionsView;
+  'options/save-item': OptionsView;
+  'options/remove-item': OptionsView;
+  'options/set-rule-set-enabled': OptionsView;
+  'options/validate-item': { id: string; name: string };
+  'options/import': { preview: ImportPreview; view?: OptionsView };
+  'options/export': { fileName: string; text: string };
+  'options/test-endpoint': EndpointTestResult;
+  'options/open-tabs': Array<{ tabId: number; title: string; url: string }>;
+  'options/probe-tab': ProbeFindings;
+  'options/teach': { started: true };
+  'options/teach-result': { proposal: AdapterProposal | null };
+}
+
+export type ErrorCode = 'invalid-sender' | 'invalid-message' | 'invalid-referral' | 'invalid-configuration' | 'not-found' | 'unavailable' | 'internal';
 
 /** One problem with a message or a document, with the path where it sits. */
 export interface Problem {
@@ -76,5 +227,15 @@ export interface Problem {
 
 export type Response<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string; problems?: Problem[] } };
 
-/** Messages the background pushes to the tab that sent a referral. */
-export type TabMessage = { type: 'referral/status'; status: ReferralStatus };
+/** Messages the background sends to a watched EHR tab's content script. */
+export type TabMessage =
+  | { type: 'referral/status'; status: ReferralStatus }
+  | { type: 'configuration/changed' }
+  | { type: 'adapter/probe'; adapter: PageAdapter; ruleSets: RuleSet[] };
+
+/** What each tab message answers with. */
+export interface TabResponseMap {
+  'referral/status': void;
+  'configuration/changed': void;
+  'adapter/probe': ProbeFindings;
+}

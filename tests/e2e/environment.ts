@@ -4,31 +4,44 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoEhr } from '../../demo-ehr/server';
-import { DEFAULT_RECEIVER_PORT, startReceiver, type Receiver } from '../../receiver/server';
+import { startReceiver, type Receiver } from '../../receiver/server';
 import type { Stats, StoredReferral } from '../../receiver/store';
 import { CHROME_EXTENSION_DIR, launchWithExtension, type ExtensionBrowser } from '../../scripts/lib/browser';
+import { demoPracticeConfiguration } from '../../scripts/lib/demo-configuration';
+import { importConfiguration, waitUntilWatched } from '../../scripts/lib/practice-setup';
+import { startVirtualDisplay } from '../../scripts/lib/virtual-display';
 
 /**
- * Everything an end-to-end test needs running for real: the demo HIS, the reference receiver
- * (durable, in a temp folder, so it can be stopped and started again) and Chromium with the
- * built extension. The servers use their default ports, which are the ones the build points the
- * extension at (rules/page-adapters.json, WXT_SOCIAL_TEAM_ENDPOINT).
+ * Everything an end-to-end test needs running for real: the demo HIS and the reference receiver on
+ * free ports (so tests, the demo and another checkout can run side by side), a virtual display, and
+ * Chromium with the built extension — configured for the demo practice through its options page, as
+ * an administrator would (`configure: false` leaves it as installed).
  */
-export async function startEnvironment() {
+export async function startEnvironment(options: { configure?: boolean; locale?: string } = {}) {
   if (!existsSync(join(CHROME_EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`No built extension in ${CHROME_EXTENSION_DIR}: run "npx wxt build" first (npm test does).`);
   }
   const receiverDir = await mkdtemp(join(tmpdir(), 'vroegsignaal-receiver-'));
   const quiet = () => {};
-  const ehr = await startDemoEhr();
-  let receiver: Receiver | null = await startReceiver({ dataDir: receiverDir, log: quiet });
-  const browser: ExtensionBrowser = await launchWithExtension();
+  const display = await startVirtualDisplay();
+  const ehr = await startDemoEhr({ port: 0 });
+  let receiver: Receiver | null = await startReceiver({ port: 0, dataDir: receiverDir, log: quiet });
+  const receiverPort = receiver.port;
+  const receiverUrl = receiver.url;
+  const browser: ExtensionBrowser = await launchWithExtension({ display: display.display, ...(options.locale ? { locale: options.locale } : {}) });
+  const configuration = demoPracticeConfiguration({ ehr: ehr.url, receiver: receiverUrl });
+  if (options.configure ?? true) {
+    const optionsPage = await importConfiguration(browser, configuration);
+    await optionsPage.close();
+    await waitUntilWatched(browser, ehr.url);
+  }
 
-  const receiverUrl = `http://127.0.0.1:${DEFAULT_RECEIVER_PORT}`;
   return {
     ehrUrl: ehr.url,
     receiverUrl,
     browser,
+    display: display.display,
+    configuration,
     async referrals(): Promise<StoredReferral[]> {
       return (await (await fetch(`${receiverUrl}/api/referrals`)).json()) as StoredReferral[];
     },
@@ -41,12 +54,13 @@ export async function startEnvironment() {
       receiver = null;
     },
     async startReceiver(): Promise<void> {
-      receiver ??= await startReceiver({ dataDir: receiverDir, log: quiet });
+      receiver ??= await startReceiver({ port: receiverPort, dataDir: receiverDir, log: quiet });
     },
     async close(): Promise<void> {
       await browser.close();
       await receiver?.close();
       await ehr.close();
+      await display.close();
       await rm(receiverDir, { recursive: true, force: true });
     },
   };

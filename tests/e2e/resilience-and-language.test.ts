@@ -2,15 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchWithExtension } from '../../scripts/lib/browser';
+import { launchWithExtension, type ExtensionBrowser } from '../../scripts/lib/browser';
 import { ConsultPage } from '../../scripts/lib/consult';
+import { importConfiguration, waitUntilWatched } from '../../scripts/lib/practice-setup';
 import { startEnvironment, type Environment } from './environment';
 
 let env: Environment;
 let profile: string;
 
 beforeAll(async () => {
-  env = await startEnvironment();
+  env = await startEnvironment({ configure: false });
   profile = await mkdtemp(join(tmpdir(), 'vroegsignaal-restart-'));
 });
 afterAll(async () => {
@@ -18,10 +19,18 @@ afterAll(async () => {
   await rm(profile, { recursive: true, force: true });
 });
 
+/** A browser on `profile`, configured for the demo practice through its options page. */
+async function configuredBrowser(userDataDir: string): Promise<ExtensionBrowser> {
+  const browser = await launchWithExtension({ display: env.display, userDataDir });
+  await (await importConfiguration(browser, env.configuration)).close();
+  await waitUntilWatched(browser, env.ehrUrl);
+  return browser;
+}
+
 describe('nothing is lost', () => {
   it('delivers a referral exactly once after the browser was closed while the receiver was down', async () => {
     await env.stopReceiver();
-    let browser = await launchWithExtension({ userDataDir: profile });
+    let browser = await configuredBrowser(profile);
     try {
       const page = await browser.context.newPage();
       const consult = new ConsultPage(page);
@@ -56,17 +65,22 @@ describe('nothing is lost', () => {
 
 describe('in an English browser', () => {
   it('asks the questions in English', async () => {
-    const browser = await launchWithExtension({ locale: 'en-GB' });
+    // Configured in Dutch, then the same profile started in English: the sidebar follows the browser.
+    const englishProfile = await mkdtemp(join(tmpdir(), 'vroegsignaal-english-'));
+    await (await configuredBrowser(englishProfile)).context.close();
+    const browser = await launchWithExtension({ locale: 'en-GB', userDataDir: englishProfile });
     try {
       const page = await browser.context.newPage();
       const consult = new ConsultPage(page);
       await consult.open(env.ehrUrl, 'P-1007');
       await consult.typeCode('P03');
-      await consult.sidebar.getByText('Reason: P03 Feeling down or depressed').waitFor({ timeout: 2_000 });
+      // The first page after a browser start also wakes the extension's service worker: allow for that.
+      await consult.sidebar.getByText('Reason: P03 Feeling down or depressed').waitFor({ timeout: 10_000 });
       await expect(consult.sidebar.getByRole('group', { name: /Do you find it hard to make ends meet each month\?/ }).count()).resolves.toBe(1);
       await expect(consult.sidebar.getByRole('button', { name: 'Not now' }).count()).resolves.toBe(1);
     } finally {
       await browser.close();
+      await rm(englishProfile, { recursive: true, force: true });
     }
   });
 });

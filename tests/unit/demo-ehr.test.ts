@@ -1,22 +1,9 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawGet } from './raw-get';
 import { startDemoEhr, type DemoEhrServer } from '../../demo-ehr/server';
 
 let server: DemoEhrServer;
 
-/** Raw GET that sends the path exactly as given (fetch/URL would normalise `..` segments away). */
-function rawGet(path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: 'GET' }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 beforeAll(async () => {
   server = await startDemoEhr({ port: 0 });
@@ -115,7 +102,7 @@ describe('demo EHR server', () => {
     '/app.js%00.html',
     '/%E0%A4%A',
   ])('never serves files outside public/ (%s)', async (path) => {
-    const res = await rawGet(path);
+    const res = await rawGet(server.port, path);
     expect([400, 404]).toContain(res.status);
     expect(res.body).not.toContain('"devDependencies"');
   });

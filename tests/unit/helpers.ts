@@ -1,13 +1,39 @@
-import defaultRules from '../../rules/default.rules.json';
-import { parseRuleSet } from '../../extension/background/rule-set-schema';
-import type { RuleSet } from '../../extension/shared/rule-set';
+import geldzorgen from '../../rules/geldzorgen.rules.json';
+import eenzaamheid from '../../rules/eenzaamheid.rules.json';
+import adapterTemplates from '../../rules/adapter-templates.json';
+import { parsePageAdapter, parseRuleSet } from '../../extension/background/configuration/validation';
+import type { SocialTeamEndpoint } from '../../extension/shared/configuration';
 import type { ReferralRequest } from '../../extension/shared/messages';
+import type { PageAdapter } from '../../extension/shared/page-adapter';
+import type { RuleSet } from '../../extension/shared/rule-set';
 
-/** The shipped default rule set, validated as the background validates it. */
+/** The shipped financial screen, validated as the background validates it. */
 export function defaultRuleSet(): RuleSet {
-  const parsed = parseRuleSet(defaultRules);
-  if (!parsed.ok) throw new Error(`default rules invalid: ${JSON.stringify(parsed.problems)}`);
-  return parsed.ruleSet;
+  return validRuleSet(geldzorgen);
+}
+
+/** The shipped loneliness example. */
+export function lonelinessRuleSet(): RuleSet {
+  return validRuleSet(eenzaamheid);
+}
+
+function validRuleSet(source: unknown): RuleSet {
+  const parsed = parseRuleSet(source);
+  if (!parsed.ok) throw new Error(`rule set invalid: ${JSON.stringify(parsed.problems)}`);
+  return parsed.value;
+}
+
+/** The demo HIS adapter as a practice would configure it: the built-in template on the demo's origin. */
+export function demoHisAdapter(origin = 'http://127.0.0.1:4310'): PageAdapter {
+  const template = adapterTemplates.templates.find((candidate) => candidate.id === 'demo-his')!;
+  const parsed = parsePageAdapter({ id: 'demo-his', name: 'Demo-HIS', pages: [{ origin, pathPrefix: '/' }], ...template.adapter });
+  if (!parsed.ok) throw new Error(`adapter invalid: ${JSON.stringify(parsed.problems)}`);
+  return parsed.value;
+}
+
+/** The social team's endpoint the bundled rule sets send to. */
+export function socialTeamEndpoint(url = 'http://127.0.0.1:4320/fhir'): SocialTeamEndpoint {
+  return { id: 'sociaal-wijkteam', name: 'Sociaal wijkteam Heuvelland', url, format: 'fhir-r4', auth: { scheme: 'none' } };
 }
 
 /** A complete, positive referral for synthetic patient Mila Voorbeeld. */

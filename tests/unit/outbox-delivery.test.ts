@@ -1,14 +1,17 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createConfigurationService } from '../../extension/background/configuration/configuration-service';
+import { bundledDefaults } from '../../extension/background/configuration/defaults';
 import { createMessageHandler, type MessageSenderInfo } from '../../extension/background/message-handler';
 import { openVroegsignaalDatabase, type OutboxEntry, type VroegsignaalDatabase } from '../../extension/background/database';
 import { createDeliveryService, retryDelayMs } from '../../extension/background/delivery';
-import type { PageAdapter } from '../../extension/shared/page-adapter';
-import pageAdapters from '../../rules/page-adapters.json';
-import { defaultRuleSet, referralRequest, sequentialUuids } from './helpers';
+import { createOptionsService } from '../../extension/background/options-service';
+import { createScreeningService } from '../../extension/background/screening-service';
+import type { SocialTeamEndpoint } from '../../extension/shared/configuration';
+import { demoHisAdapter, referralRequest, sequentialUuids, socialTeamEndpoint } from './helpers';
 
-const adapters = pageAdapters.adapters as PageAdapter[];
 const EXTENSION_ID = 'abcdefghijklmnopabcdefghijklmnop';
+const OPTIONS_SENDER: MessageSenderInfo = { id: EXTENSION_ID, url: `chrome-extension://${EXTENSION_ID}/options.html`, tab: { id: 9 }, frameId: 0 };
 const EHR_SENDER: MessageSenderInfo = { id: EXTENSION_ID, url: 'http://127.0.0.1:4310/patient/P-1001', tab: { id: 3 }, frameId: 0 };
 
 let dbCounter = 0;
@@ -28,9 +31,19 @@ function fakeEndpoint(script: Array<'ok' | 'down' | 503 | 400>) {
   return { fetch: fetch as unknown as typeof globalThis.fetch, received };
 }
 
-function setup(endpoint: ReturnType<typeof fakeEndpoint>) {
+let saved: Record<string, unknown>;
+
+function setup(endpoint: ReturnType<typeof fakeEndpoint>, settings: { endpoint?: SocialTeamEndpoint } = {}) {
   const wakeUps: Array<number | null> = [];
   const notified: OutboxEntry[] = [];
+  saved.configuration ??= { adapters: [demoHisAdapter()], endpoints: [settings.endpoint ?? socialTeamEndpoint()] };
+  const configuration = createConfigurationService({
+    defaults: bundledDefaults(),
+    storage: {
+      local: { get: async (key) => (key in saved ? { [key]: structuredClone(saved[key]) } : {}), set: async (items) => void Object.assign(saved, items) },
+      managed: { get: async () => ({}) },
+    },
+  });
   const delivery = createDeliveryService({
     db,
     fetch: endpoint.fetch,
@@ -38,31 +51,45 @@ function setup(endpoint: ReturnType<typeof fakeEndpoint>) {
     random: () => 0.5,
     scheduleWakeUp: async (at) => void wakeUps.push(at),
     notify: (entry) => notified.push(entry),
+    credentialsFor: async (id) => {
+      const found = (await configuration.current()).endpoints.find((candidate) => candidate.id === id);
+      return found ? { authorization: found.auth.scheme === 'bearer' ? `Bearer ${found.auth.token}` : null } : undefined;
+    },
+  });
+  const screening = createScreeningService({ db, delivery, configuration: () => configuration.current(), now: () => new Date(clock), uuid: sequentialUuids(), log: () => {} });
+  const options = createOptionsService({
+    configuration,
+    browserName: 'chrome',
+    fetch: endpoint.fetch,
+    containsPermission: async () => true,
+    watchedOrigins: async () => ['http://127.0.0.1:4310'],
+    queryTabs: async () => [],
+    sendToTab: async () => undefined,
+    injectEhrScript: async () => {},
+    injectTeachScript: async () => {},
+    session: { get: async () => ({}), set: async () => {} },
   });
   const handle = createMessageHandler({
     extensionId: EXTENSION_ID,
     extensionOrigin: `chrome-extension://${EXTENSION_ID}`,
-    adapters,
-    db,
+    configuration,
+    screening,
+    options,
     delivery,
-    ruleSet: defaultRuleSet,
-    endpoint: () => 'http://127.0.0.1:4320/fhir',
     uiLocale: () => 'nl',
     pseudonymize: async (adapterId, key) => `hash:${adapterId}:${key}`,
-    now: () => new Date(clock),
-    uuid: sequentialUuids(),
-    log: () => {},
   });
-  return { delivery, handle, wakeUps, notified };
+  return { delivery, handle, wakeUps, notified, configuration };
 }
 
-async function submit(handle: ReturnType<typeof setup>['handle']) {
-  const answer = await handle({ type: 'referral/submit', patientKey: 'P-1001', referral: referralRequest() }, EHR_SENDER);
+async function submit(handle: ReturnType<typeof setup>['handle'], patientKey = 'P-1001') {
+  const answer = await handle({ type: 'referral/submit', adapterId: 'demo-his', patientKey, ruleSetIds: ['vroegsignaal-geldzorgen'], referral: referralRequest() }, EHR_SENDER);
   if (!answer.ok) throw new Error(JSON.stringify(answer.error));
-  return answer.data as { referralId: string; state: string };
+  return (answer.data as Array<{ referralId: string; state: string }>)[0]!;
 }
 
 beforeEach(async () => {
+  saved = {};
   clock = Date.parse('2026-11-23T10:00:00Z');
   db = await openVroegsignaalDatabase(`test-${++dbCounter}`);
 });
@@ -76,7 +103,7 @@ describe('outbox', () => {
     expect(status.state).toBe('queued');
     const stored = await db.get('outbox', status.referralId);
     expect(stored).toBeDefined();
-    expect(await db.get('consents', status.referralId)).toMatchObject({ recipient: 'Sociaal wijkteam (demo)', withdrawnAt: null });
+    expect(await db.get('consents', status.referralId)).toMatchObject({ recipient: 'Sociaal wijkteam Heuvelland', withdrawnAt: null });
     expect((await db.getAll('audit')).map((e) => e.action)).toContain('referral.queued');
   });
 
@@ -146,21 +173,69 @@ describe('outbox', () => {
     expect(await db.get('outbox', referralId)).toMatchObject({ state: 'delivered' });
   });
 
-  it('tells a reopened patient what happened to the earlier referral', async () => {
+  it('tells a reopened patient what happened to the earlier referral, and does not prompt for it again', async () => {
     const { handle, delivery } = setup(fakeEndpoint(['ok']));
     const { referralId } = await submit(handle);
     await delivery.deliver(referralId);
-    const answer = await handle({ type: 'patient/opened', patientKey: 'P-1001' }, EHR_SENDER);
-    expect(answer).toMatchObject({ ok: true, data: { latestReferral: { referralId, state: 'delivered' } } });
-    const other = await handle({ type: 'patient/opened', patientKey: 'P-1002' }, EHR_SENDER);
-    expect(other).toMatchObject({ ok: true, data: { latestReferral: null } });
+    const answer = await handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, EHR_SENDER);
+    expect(answer).toMatchObject({
+      ok: true,
+      data: { referrals: [{ referralId, state: 'delivered', ruleSetId: 'vroegsignaal-geldzorgen' }], suppressed: [{ ruleSetId: 'vroegsignaal-geldzorgen', reason: 'open-referral' }] },
+    });
+    const other = await handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1002' }, EHR_SENDER);
+    expect(other).toMatchObject({ ok: true, data: { referrals: [], suppressed: [] } });
+  });
+
+  it('sends the endpoint\'s bearer token, read at send time, and never follows a redirect', async () => {
+    const endpoint = fakeEndpoint(['ok']);
+    const { handle, delivery, configuration } = setup(endpoint, { endpoint: { ...socialTeamEndpoint(), auth: { scheme: 'bearer', token: 'oud-token-123' } } });
+    const { referralId } = await submit(handle);
+    await configuration.saveItem('endpoints', { ...socialTeamEndpoint(), auth: { scheme: 'bearer', token: 'nieuw-token-456' } });
+    await delivery.deliver(referralId);
+    const init = (endpoint.fetch as unknown as ReturnType<typeof vi.fn>).mock.calls[0]![1] as RequestInit;
+    expect(new Headers(init.headers).get('Authorization')).toBe('Bearer nieuw-token-456');
+    expect(init.redirect).toBe('error');
+  });
+
+  it('stops, and says why, when the referral\'s endpoint was removed from the configuration', async () => {
+    const endpoint = fakeEndpoint(['ok']);
+    const { handle, delivery, configuration } = setup(endpoint);
+    const { referralId } = await submit(handle);
+    await configuration.removeItem('endpoints', 'sociaal-wijkteam');
+    expect(await delivery.deliver(referralId)).toMatchObject({ state: 'failed', lastError: { kind: 'configuration', detail: 'endpoint "sociaal-wijkteam" is no longer configured' } });
+    expect(endpoint.received).toHaveLength(0);
+  });
+});
+
+describe('cooldown', () => {
+  it('keeps a rule set quiet for a patient for its cooldown after a negative screen, surviving a restart', async () => {
+    const { handle } = setup(fakeEndpoint([]));
+    await handle(
+      { type: 'screening/recorded', adapterId: 'demo-his', patientKey: 'P-1001', ruleSetIds: ['vroegsignaal-geldzorgen'], outcome: 'negative', trigger: { kind: 'code', baseCode: 'N01' } },
+      EHR_SENDER,
+    );
+    // A new background (service worker restarted, browser restarted) reads the same database.
+    const restarted = setup(fakeEndpoint([]));
+    const opened = await restarted.handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, EHR_SENDER);
+    expect(opened).toMatchObject({ ok: true, data: { suppressed: [{ ruleSetId: 'vroegsignaal-geldzorgen', reason: 'cooldown', until: '2027-02-21T10:00:00.000Z' }] } });
+    clock = Date.parse('2027-02-21T10:00:01Z');
+    expect(await restarted.handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, EHR_SENDER)).toMatchObject({ ok: true, data: { suppressed: [] } });
+  });
+
+  it('does not count a "not now" as a screening', async () => {
+    const { handle } = setup(fakeEndpoint([]));
+    await handle(
+      { type: 'screening/recorded', adapterId: 'demo-his', patientKey: 'P-1001', ruleSetIds: ['vroegsignaal-geldzorgen'], outcome: 'dismissed', reason: 'not-now', trigger: { kind: 'term' } },
+      EHR_SENDER,
+    );
+    expect(await handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, EHR_SENDER)).toMatchObject({ ok: true, data: { suppressed: [] } });
   });
 });
 
 describe('message checks', () => {
-  it('refuses messages from other extensions, other pages and subframes', async () => {
+  it('refuses messages from other extensions, unconfigured pages and subframes', async () => {
     const { handle } = setup(fakeEndpoint([]));
-    const message = { type: 'config/get' };
+    const message = { type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' };
     expect(await handle(message, { ...EHR_SENDER, id: 'someoneelse' })).toMatchObject({ ok: false, error: { code: 'invalid-sender' } });
     expect(await handle(message, { ...EHR_SENDER, url: 'https://example.org/' })).toMatchObject({ ok: false, error: { code: 'invalid-sender' } });
     expect(await handle(message, { ...EHR_SENDER, url: 'http://127.0.0.1:4320/' })).toMatchObject({ ok: false, error: { code: 'invalid-sender' } });
@@ -168,9 +243,38 @@ describe('message checks', () => {
     expect(await handle(message, EHR_SENDER)).toMatchObject({ ok: true });
   });
 
+  it('lets only the extension\'s own pages read or change configuration, and only EHR pages screen', async () => {
+    const { handle } = setup(fakeEndpoint([]));
+    expect(await handle({ type: 'options/get' }, EHR_SENDER)).toMatchObject({ ok: false, error: { code: 'invalid-sender' } });
+    expect(await handle({ type: 'options/save-item', section: 'adapters', item: {} }, EHR_SENDER)).toMatchObject({ ok: false, error: { code: 'invalid-sender' } });
+    expect(await handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, OPTIONS_SENDER)).toMatchObject({ ok: false, error: { code: 'invalid-sender' } });
+    const view = await handle({ type: 'options/get' }, OPTIONS_SENDER);
+    expect(view).toMatchObject({ ok: true, data: { endpoints: [{ value: { id: 'sociaal-wijkteam' }, source: 'saved' }] } });
+  });
+
+  it('never hands a page an endpoint token', async () => {
+    const { handle } = setup(fakeEndpoint([]), { endpoint: { ...socialTeamEndpoint(), auth: { scheme: 'bearer', token: 'geheim-token-789' } } });
+    const view = await handle({ type: 'options/get' }, OPTIONS_SENDER);
+    expect(JSON.stringify(view)).not.toContain('geheim-token-789');
+    expect(view).toMatchObject({ ok: true, data: { endpoints: [{ value: { auth: { scheme: 'bearer', tokenHint: '…-789' } } }] } });
+    const page = await handle({ type: 'page/configuration', url: 'http://127.0.0.1:4310/patient/P-1001' }, EHR_SENDER);
+    expect(JSON.stringify(page)).not.toContain('geheim-token-789');
+  });
+
+  it('tells a page whether it is watched, by the configured origin and path, and refuses another origin\'s URL', async () => {
+    saved.configuration = { adapters: [{ ...demoHisAdapter(), pages: [{ origin: 'http://127.0.0.1:4310', pathPrefix: '/patient/' }] }], endpoints: [socialTeamEndpoint()] };
+    const { handle } = setup(fakeEndpoint([]));
+    expect(await handle({ type: 'page/configuration', url: 'http://127.0.0.1:4310/patient/P-1001' }, EHR_SENDER)).toMatchObject({
+      ok: true,
+      data: { active: true, adapter: { id: 'demo-his' }, ruleSets: [{ id: 'vroegsignaal-geldzorgen' }], recipients: { 'vroegsignaal-geldzorgen': 'Sociaal wijkteam Heuvelland' } },
+    });
+    expect(await handle({ type: 'page/configuration', url: 'http://127.0.0.1:4310/agenda' }, EHR_SENDER)).toMatchObject({ ok: true, data: { active: false } });
+    expect(await handle({ type: 'page/configuration', url: 'https://elsewhere.example/patient/1' }, EHR_SENDER)).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
+  });
+
   it('answers a malformed body with the paths of what is wrong and stores nothing', async () => {
     const { handle } = setup(fakeEndpoint([]));
-    const bad = { type: 'referral/submit', patientKey: 'P-1001', referral: { ...referralRequest(), consentGiven: false, callMoment: 'midnight' } };
+    const bad = { type: 'referral/submit', adapterId: 'demo-his', patientKey: 'P-1001', ruleSetIds: ['vroegsignaal-geldzorgen'], referral: { ...referralRequest(), consentGiven: false, callMoment: 'midnight' } };
     const answer = await handle(bad, EHR_SENDER);
     expect(answer.ok).toBe(false);
     if (answer.ok) return;
@@ -184,12 +288,12 @@ describe('message checks', () => {
   it('records dismissals with their reason, pseudonymised', async () => {
     const { handle } = setup(fakeEndpoint([]));
     const answer = await handle(
-      { type: 'screening/recorded', patientKey: 'P-1001', outcome: 'dismissed', reason: 'not-now', trigger: { kind: 'code', baseCode: 'N01' } },
+      { type: 'screening/recorded', adapterId: 'demo-his', patientKey: 'P-1001', ruleSetIds: ['vroegsignaal-geldzorgen'], outcome: 'dismissed', reason: 'not-now', trigger: { kind: 'code', baseCode: 'N01' } },
       EHR_SENDER,
     );
     expect(answer).toEqual({ ok: true, data: { recorded: true } });
     const [screening] = await db.getAll('screenings');
-    expect(screening).toMatchObject({ outcome: 'dismissed', reason: 'not-now', patientHash: 'hash:demo-his:P-1001' });
+    expect(screening).toMatchObject({ outcome: 'dismissed', reason: 'not-now', patientHash: 'hash:demo-his:P-1001', ruleSetId: 'vroegsignaal-geldzorgen' });
     expect(JSON.stringify(await db.getAll('audit'))).not.toContain('"P-1001"');
   });
 });

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Bundle, Consent, Patient, QuestionnaireResponse, ServiceRequest, Task } from 'fhir/r4';
 import { takeInReferral } from '../../extension/background/referral-intake';
 import { validateReferralBundle } from '../../receiver/validate';
-import { defaultRuleSet, referralRequest, sequentialUuids } from './helpers';
+import { defaultRuleSet, lonelinessRuleSet, referralRequest, sequentialUuids, socialTeamEndpoint } from './helpers';
 
 const ruleSet = defaultRuleSet();
 const context = () => ({
-  ruleSet,
-  endpoint: 'http://127.0.0.1:4320/fhir',
+  ruleSets: [ruleSet],
+  endpoints: [socialTeamEndpoint()],
   patientHash: 'a'.repeat(64),
   tabId: 7,
   now: new Date('2026-11-23T10:15:00Z'),
@@ -17,9 +17,10 @@ const context = () => ({
 function intake(overrides = {}) {
   const result = takeInReferral(referralRequest(overrides), context());
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  const bundle = JSON.parse(result.entry.body!) as Bundle;
+  const [referral] = result.referrals;
+  const bundle = JSON.parse(referral!.entry.body!) as Bundle;
   const find = <T>(type: string) => bundle.entry!.find((e) => e.resource?.resourceType === type)!.resource as T;
-  return { result, bundle, find };
+  return { result: referral!, bundle, find };
 }
 
 describe('referral payload', () => {
@@ -35,7 +36,7 @@ describe('referral payload', () => {
     const consent = find<Consent>('Consent');
     expect(consent.status).toBe('active');
     expect(consent.provision?.type).toBe('permit');
-    expect(consent.provision?.actor?.[0]?.reference.display).toBe('Sociaal wijkteam (demo)');
+    expect(consent.provision?.actor?.[0]?.reference.display).toBe('Sociaal wijkteam Heuvelland');
     expect(consent.dateTime).toBe('2026-11-23T10:15:00.000Z');
     expect(JSON.stringify(consent.extension)).toContain('dr. E. Denkbeeld');
 
@@ -69,7 +70,14 @@ describe('referral payload', () => {
     const { result, bundle } = intake();
     const expected = `identifier=urn:ietf:rfc:3986|urn:uuid:${result.entry.referralId}`;
     expect(bundle.entry!.map((e) => e.request?.ifNoneExist)).toEqual(Array(5).fill(expected));
-    expect(result.entry).toMatchObject({ state: 'queued', attempts: 0, tabId: 7, endpoint: 'http://127.0.0.1:4320/fhir' });
+    expect(result.entry).toMatchObject({
+      state: 'queued',
+      attempts: 0,
+      tabId: 7,
+      endpointId: 'sociaal-wijkteam',
+      endpoint: 'http://127.0.0.1:4320/fhir',
+      ruleSetId: 'vroegsignaal-geldzorgen',
+    });
   });
 
   it('refuses a screen that is not positive, naming where', () => {
@@ -85,13 +93,38 @@ describe('referral payload', () => {
   it('refuses a note with a diagnosis code unless the practice allows them', () => {
     const noted = referralRequest({ note: 'Bekend met P03, graag voorzichtig.' });
     expect(takeInReferral(noted, context())).toMatchObject({ ok: false, problems: [{ path: 'referral.note' }] });
-    const allowing = { ...context(), ruleSet: { ...ruleSet, referral: { ...ruleSet.referral, includeDiagnosisCodes: true } } };
+    const allowing = { ...context(), ruleSets: [{ ...ruleSet, referral: { ...ruleSet.referral, includeDiagnosisCodes: true } }] };
     expect(takeInReferral(noted, allowing).ok).toBe(true);
   });
 
   it('refuses answers to questions the rule set does not have', () => {
     const result = takeInReferral(referralRequest({ answers: { 'make-ends-meet': 'yes', 'favourite-colour': 'yes' } }), context());
     expect(result).toMatchObject({ ok: false, problems: [{ path: 'referral.answers.favourite-colour' }] });
+  });
+
+  it('refuses to queue for a rule set whose social-team endpoint is not configured, and says so', () => {
+    const result = takeInReferral(referralRequest(), { ...context(), endpoints: [] });
+    expect(result).toMatchObject({ ok: false, problems: [{ path: 'ruleSetIds', message: expect.stringContaining('"sociaal-wijkteam", which is not configured') }] });
+  });
+
+  it('makes one referral per positive rule set, each with its own category, consent text and questions', () => {
+    const loneliness = lonelinessRuleSet();
+    const answers = { 'make-ends-meet': 'yes', 'often-alone': 'yes', 'misses-people': 'yes' } as const;
+    const result = takeInReferral(referralRequest({ answers }), { ...context(), ruleSets: [ruleSet, loneliness] });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.referrals.map((r) => r.entry.ruleSetId)).toEqual(['vroegsignaal-geldzorgen', 'vroegsignaal-eenzaamheid']);
+    const [money, lonely] = result.referrals.map((r) => JSON.parse(r.entry.body!) as Bundle);
+    const categoryOf = (bundle: Bundle) => (bundle.entry!.find((e) => e.resource?.resourceType === 'ServiceRequest')!.resource as ServiceRequest).category![0]!.coding![0]!.code;
+    expect([categoryOf(money!), categoryOf(lonely!)]).toEqual(['financial-insecurity', 'social-connection']);
+    const itemsOf = (bundle: Bundle) => (bundle.entry!.find((e) => e.resource?.resourceType === 'QuestionnaireResponse')!.resource as QuestionnaireResponse).item!.map((i) => i.linkId);
+    expect(itemsOf(lonely!)).toEqual(['often-alone', 'misses-people', 'wants-more-contact']);
+    expect(result.referrals[1]!.consent.statement).toBe(loneliness.consentStatement.nl);
+    expect(new Set(result.referrals.map((r) => r.entry.referralId)).size).toBe(2);
+  });
+
+  it('refuses all when one of the rule sets referred for is not positive', () => {
+    const result = takeInReferral(referralRequest({ answers: { 'make-ends-meet': 'yes', 'often-alone': 'yes' } }), { ...context(), ruleSets: [ruleSet, lonelinessRuleSet()] });
+    expect(result).toMatchObject({ ok: false, problems: [{ path: 'referral.answers', message: expect.stringContaining('vroegsignaal-eenzaamheid') }] });
   });
 
   it('is accepted by the reference receiver as sent, with every answer shape', () => {

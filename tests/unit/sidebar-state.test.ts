@@ -1,16 +1,36 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { RequestMessage, Response } from '../../extension/shared/messages';
+import type { ReferralStatus, RequestMessage, Response } from '../../extension/shared/messages';
 import { isSidebarVisible, type SidebarState } from '../../extension/content/sidebar/sidebar-state';
-import { createSidebarController, type SendMessage } from '../../extension/content/sidebar/sidebar-controller';
-import type { Trigger } from '../../extension/shared/rule-engine';
-import { defaultRuleSet } from './helpers';
+import { createSidebarController, type PageContext, type SendMessage } from '../../extension/content/sidebar/sidebar-controller';
+import type { RuleSetMatch } from '../../extension/shared/rule-engine';
+import { defaultRuleSet, lonelinessRuleSet } from './helpers';
 
-const ruleSet = defaultRuleSet();
-const N01: Trigger = { kind: 'code', code: 'N01', baseCode: 'N01', title: { nl: 'Hoofdpijn', en: 'Headache' } };
-const mila = { key: 'P-1001', name: 'Mila Voorbeeld', phone: '06-99990001' };
-const henk = { key: 'P-1002', name: 'Henk Proefhuis', phone: '06-99990002' };
+const money = defaultRuleSet();
+const lonely = { ...lonelinessRuleSet(), recurrence: undefined };
+const N01: RuleSetMatch = { ruleSetId: money.id, trigger: { kind: 'code', code: 'N01', baseCode: 'N01', title: { nl: 'Hoofdpijn', en: 'Headache' } } };
+const P06money: RuleSetMatch = { ruleSetId: money.id, trigger: { kind: 'code', code: 'P06', baseCode: 'P06', title: { nl: 'Slaapstoornis', en: 'Sleep disturbance' } } };
+const P06lonely: RuleSetMatch = { ruleSetId: lonely.id, trigger: P06money.trigger };
+const mila = { key: 'P-1001', name: 'Mila Voorbeeld', phone: '06-99990001', birthDate: '' };
+const henk = { key: 'P-1002', name: 'Henk Proefhuis', phone: '06-99990002', birthDate: '' };
+const nothingKnown = { ok: true, data: { referrals: [], suppressed: [] } } as const;
 
-function setup(answer: (message: RequestMessage) => Response<unknown> = () => ({ ok: true, data: { latestReferral: null } })) {
+function status(overrides: Partial<ReferralStatus> = {}): ReferralStatus {
+  return {
+    referralId: '00000000-0000-4000-8000-000000000001',
+    ruleSetId: money.id,
+    state: 'delivered',
+    createdAt: '2026-11-01T09:00:00Z',
+    attempts: 1,
+    recipient: 'Sociaal wijkteam Heuvelland',
+    ...overrides,
+  };
+}
+
+function setup(
+  answer: (message: RequestMessage) => Response<unknown> | Promise<Response<unknown>> = () => nothingKnown,
+  page: Partial<PageContext> = {},
+  practitionerOnPage: { name?: string } = { name: 'dr. E. Denkbeeld' },
+) {
   const sent: RequestMessage[] = [];
   const renders: SidebarState[] = [];
   const send = vi.fn(async (message: RequestMessage) => {
@@ -18,10 +38,16 @@ function setup(answer: (message: RequestMessage) => Response<unknown> = () => ({
     return answer(message);
   }) as unknown as SendMessage;
   const controller = createSidebarController({
-    ruleSet,
-    locale: 'nl',
+    page: {
+      adapterId: 'demo-his',
+      ruleSets: [money, lonely],
+      recipients: { [money.id]: 'Sociaal wijkteam Heuvelland', [lonely.id]: 'Sociaal wijkteam Heuvelland' },
+      users: [],
+      locale: 'nl',
+      ...page,
+    },
     send,
-    readPractitioner: () => ({ name: 'dr. E. Denkbeeld' }),
+    readPractitioner: () => practitionerOnPage,
     render: (state) => renders.push(state),
     reportError: () => {},
     describeSubmitError: (response) => response.error.message,
@@ -29,20 +55,39 @@ function setup(answer: (message: RequestMessage) => Response<unknown> = () => ({
   return { controller, sent, renders };
 }
 
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Opens a patient and waits until the background said what it knows of them. */
+async function open(controller: ReturnType<typeof setup>['controller'], patient = mila) {
+  controller.patientChanged(patient);
+  await vi.waitFor(() => expect(controller.state.historyLoaded).toBe(true));
+}
+
 describe('sidebar per patient', () => {
-  it('appears on a trigger for an open patient and not without one', () => {
+  it('appears on a trigger for an open patient and not without one', async () => {
     const { controller } = setup();
     controller.triggersFound([N01]);
     expect(isSidebarVisible(controller.state)).toBe(false);
-    controller.patientChanged(mila);
+    await open(controller);
     controller.triggersFound([N01]);
-    expect(controller.state).toMatchObject({ phase: 'questions', trigger: N01, patientKey: 'P-1001' });
+    expect(controller.state).toMatchObject({ phase: 'questions', fired: [N01], patientKey: 'P-1001' });
     expect(isSidebarVisible(controller.state)).toBe(true);
   });
 
-  it('forgets every answer, field and status of the previous patient on a switch', () => {
-    const { controller } = setup();
+  it('waits for what the background knows before prompting for a trigger already on screen', async () => {
+    let answerLookup!: (value: Response<unknown>) => void;
+    const { controller } = setup((message) => (message.type === 'patient/opened' ? new Promise((resolve) => (answerLookup = resolve)) : nothingKnown));
     controller.patientChanged(mila);
+    controller.triggersFound([N01]);
+    expect(isSidebarVisible(controller.state)).toBe(false);
+    answerLookup({ ok: true, data: { referrals: [], suppressed: [{ ruleSetId: money.id, reason: 'cooldown', until: '2027-02-01T00:00:00Z' }] } });
+    await settle();
+    expect(controller.state).toMatchObject({ historyLoaded: true, phase: 'idle', fired: [] });
+  });
+
+  it('forgets every answer, field and status of the previous patient on a switch', async () => {
+    const { controller } = setup();
+    await open(controller);
     controller.triggersFound([N01]);
     controller.actions.answer('make-ends-meet', 'yes');
     controller.actions.goToConsent();
@@ -60,32 +105,30 @@ describe('sidebar per patient', () => {
 
   it('does not show a referral answer that arrives after the GP opened the next patient', async () => {
     let answerSubmit!: (value: Response<unknown>) => void;
-    const { controller, sent } = setup((message) =>
-      message.type === 'referral/submit'
-        ? (new Promise((resolve) => (answerSubmit = resolve)) as never)
-        : { ok: true, data: { latestReferral: null } },
-    );
-    controller.patientChanged(mila);
+    const { controller, sent } = setup((message) => (message.type === 'referral/submit' ? new Promise((resolve) => (answerSubmit = resolve)) : nothingKnown));
+    await open(controller);
     controller.triggersFound([N01]);
     controller.actions.answer('make-ends-meet', 'yes');
     controller.actions.goToConsent();
     controller.actions.editForm({ consentGiven: true });
     controller.actions.submit();
     expect(sent.find((m) => m.type === 'referral/submit')).toMatchObject({
+      adapterId: 'demo-his',
       patientKey: 'P-1001',
-      referral: { patient: { name: 'Mila Voorbeeld', phone: '06-99990001' }, practitioner: { name: 'dr. E. Denkbeeld' } },
+      ruleSetIds: [money.id],
+      referral: { patient: { name: 'Mila Voorbeeld', phone: '06-99990001' }, practitioner: { name: 'dr. E. Denkbeeld' }, lifeDomains: ['daily-functioning'] },
     });
 
-    controller.patientChanged(henk);
-    answerSubmit({ ok: true, data: { referralId: '00000000-0000-4000-8000-000000000001', state: 'queued', createdAt: '2026-11-23T10:00:00Z', attempts: 0, recipient: 'x' } });
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(controller.state).toMatchObject({ patientKey: 'P-1002', phase: 'idle', referral: null });
+    await open(controller, henk);
+    answerSubmit({ ok: true, data: [status({ state: 'queued' })] });
+    await settle();
+    expect(controller.state).toMatchObject({ patientKey: 'P-1002', phase: 'idle', referrals: [] });
     expect(isSidebarVisible(controller.state)).toBe(false);
   });
 
-  it('cannot submit before consent is ticked', () => {
+  it('cannot submit before consent is ticked', async () => {
     const { controller, sent } = setup();
-    controller.patientChanged(mila);
+    await open(controller);
     controller.triggersFound([N01]);
     controller.actions.answer('make-ends-meet', 'yes');
     controller.actions.goToConsent();
@@ -96,45 +139,133 @@ describe('sidebar per patient', () => {
 
   it('keeps a dismissed prompt away for that patient for the rest of the consult, with the reason recorded', async () => {
     const { controller, sent } = setup();
-    controller.patientChanged(mila);
+    await open(controller);
     controller.triggersFound([N01]);
     controller.actions.dismiss('not-relevant');
     expect(isSidebarVisible(controller.state)).toBe(false);
     controller.triggersFound([N01]);
     expect(isSidebarVisible(controller.state)).toBe(false);
 
-    controller.patientChanged(henk);
+    await open(controller, henk);
     controller.triggersFound([N01]);
     expect(isSidebarVisible(controller.state)).toBe(true);
 
     controller.patientChanged(mila);
     controller.triggersFound([N01]);
     expect(isSidebarVisible(controller.state)).toBe(false);
-    expect(sent).toContainEqual({ type: 'screening/recorded', patientKey: 'P-1001', outcome: 'dismissed', reason: 'not-relevant', trigger: { kind: 'code', baseCode: 'N01' } });
+    expect(sent).toContainEqual({
+      type: 'screening/recorded',
+      adapterId: 'demo-his',
+      patientKey: 'P-1001',
+      ruleSetIds: [money.id],
+      outcome: 'dismissed',
+      reason: 'not-relevant',
+      trigger: { kind: 'code', baseCode: 'N01' },
+    });
   });
 
-  it('shows an earlier referral instead of asking again', async () => {
-    const earlier = { referralId: '00000000-0000-4000-8000-000000000001', state: 'delivered' as const, createdAt: '2026-11-01T09:00:00Z', attempts: 1, recipient: 'Sociaal wijkteam (demo)' };
-    const { controller } = setup(() => ({ ok: true, data: { latestReferral: earlier } }));
-    controller.patientChanged(mila);
-    await vi.waitFor(() => expect(controller.state.earlierReferral).toEqual(earlier));
+  it('shows an earlier referral instead of asking again for that rule set', async () => {
+    const earlier = status();
+    const { controller } = setup(() => ({ ok: true, data: { referrals: [earlier], suppressed: [{ ruleSetId: money.id, reason: 'open-referral' }] } }));
+    await open(controller);
+    expect(controller.state.earlierReferrals).toEqual([earlier]);
     controller.triggersFound([N01]);
     expect(controller.state).toMatchObject({ phase: 'idle', expanded: false });
     expect(isSidebarVisible(controller.state)).toBe(true);
   });
 
-  it('ignores an earlier-referral lookup that answers after the GP opened another patient', async () => {
-    const earlier = { referralId: '00000000-0000-4000-8000-000000000001', state: 'delivered' as const, createdAt: '2026-11-01T09:00:00Z', attempts: 1, recipient: 'x' };
+  it('ignores a lookup that answers after the GP opened another patient', async () => {
     const lookups = new Map<string, (value: Response<unknown>) => void>();
     const { controller } = setup((message) =>
-      message.type === 'patient/opened' ? (new Promise((resolve) => lookups.set(message.patientKey, resolve)) as never) : { ok: true, data: {} },
+      message.type === 'patient/opened' ? new Promise((resolve) => lookups.set(message.patientKey, resolve)) : { ok: true, data: {} },
     );
     controller.patientChanged(mila);
     await vi.waitFor(() => expect(lookups.has('P-1001')).toBe(true));
     controller.patientChanged(henk);
-    lookups.get('P-1001')!({ ok: true, data: { latestReferral: earlier } });
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(controller.state).toMatchObject({ patientKey: 'P-1002', earlierReferral: null });
+    lookups.get('P-1001')!({ ok: true, data: { referrals: [status()], suppressed: [] } });
+    await settle();
+    expect(controller.state).toMatchObject({ patientKey: 'P-1002', earlierReferrals: [] });
     expect(isSidebarVisible(controller.state)).toBe(false);
+  });
+});
+
+describe('two rule sets firing together', () => {
+  it('make one prompt with each question once, and refer for each positive rule set in one submit', async () => {
+    const { controller, sent } = setup((message) =>
+      message.type === 'referral/submit'
+        ? { ok: true, data: [status(), status({ referralId: '00000000-0000-4000-8000-000000000002', ruleSetId: lonely.id })] }
+        : nothingKnown,
+    );
+    await open(controller);
+    controller.triggersFound([P06money, P06lonely]);
+    expect(controller.state.fired.map((m) => m.ruleSetId)).toEqual([money.id, lonely.id]);
+    controller.triggersFound([P06lonely, N01]);
+    expect(controller.state.fired).toHaveLength(2);
+
+    for (const question of ['make-ends-meet', 'often-alone', 'misses-people']) controller.actions.answer(question, 'yes');
+    controller.actions.goToConsent();
+    expect(controller.state.form.lifeDomains).toEqual(['daily-functioning', 'participation', 'meaningfulness']);
+    controller.actions.editForm({ consentGiven: true });
+    controller.actions.submit();
+    expect(sent.find((m) => m.type === 'referral/submit')).toMatchObject({ ruleSetIds: [money.id, lonely.id] });
+    await settle();
+    expect(controller.state.phase).toBe('referral');
+    expect(controller.state.referrals).toHaveLength(2);
+  });
+
+  it('refer only for the rule sets that are positive', async () => {
+    const { controller, sent } = setup();
+    await open(controller);
+    controller.triggersFound([P06money, P06lonely]);
+    controller.actions.answer('make-ends-meet', 'yes');
+    controller.actions.answer('often-alone', 'yes');
+    controller.actions.goToConsent();
+    controller.actions.editForm({ consentGiven: true });
+    controller.actions.submit();
+    expect(sent.find((m) => m.type === 'referral/submit')).toMatchObject({ ruleSetIds: [money.id] });
+  });
+
+  it('keep a suppressed rule set out while another still prompts', async () => {
+    const { controller } = setup(() => ({ ok: true, data: { referrals: [], suppressed: [{ ruleSetId: lonely.id, reason: 'cooldown', until: '2027-01-01T00:00:00Z' }] } }));
+    await open(controller);
+    controller.triggersFound([P06lonely, P06money]);
+    expect(controller.state.fired.map((m) => m.ruleSetId)).toEqual([money.id]);
+  });
+
+  it('record a negative screen for every rule set that fired', async () => {
+    const { controller, sent } = setup();
+    await open(controller);
+    controller.triggersFound([P06money, P06lonely]);
+    for (const question of ['make-ends-meet', 'sleep-money-worries', 'unopened-mail', 'often-alone', 'misses-people', 'wants-more-contact']) controller.actions.answer(question, 'no');
+    controller.actions.closeNegative();
+    expect(sent.find((m) => m.type === 'screening/recorded')).toMatchObject({ outcome: 'negative', ruleSetIds: [money.id, lonely.id] });
+  });
+});
+
+describe('who records consent', () => {
+  const users = [
+    { id: 'ans', name: 'A. Assistent', role: 'assistant' as const },
+    { id: 'huisarts', name: 'dr. H. Verzonnen', role: 'gp' as const, agb: '01999002' },
+  ];
+
+  async function toConsent(controller: ReturnType<typeof setup>['controller']) {
+    await open(controller);
+    controller.triggersFound([N01]);
+    controller.actions.answer('make-ends-meet', 'yes');
+    controller.actions.goToConsent();
+  }
+
+  it('is the GP the page shows, when it shows one', async () => {
+    const { controller } = setup(undefined, { users });
+    await toConsent(controller);
+    expect(controller.state.referrer).toEqual({ name: 'dr. E. Denkbeeld' });
+  });
+
+  it('is the practice\'s only GP when the page does not say, and can be chosen from the users', async () => {
+    const { controller } = setup(undefined, { users }, {});
+    await toConsent(controller);
+    expect(controller.state.referrer).toEqual({ name: 'dr. H. Verzonnen', agb: '01999002' });
+    controller.actions.chooseReferrer('ans');
+    expect(controller.state.referrer).toEqual({ name: 'A. Assistent' });
   });
 });

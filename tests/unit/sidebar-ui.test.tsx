@@ -1,58 +1,69 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Sidebar } from '../../extension/content/sidebar/Sidebar';
 import { translatorFromBundle } from '../../extension/shared/i18n';
 import { createSidebarController } from '../../extension/content/sidebar/sidebar-controller';
 import type { SidebarState } from '../../extension/content/sidebar/sidebar-state';
 import nl from '../../extension/public/_locales/nl/messages.json';
 import en from '../../extension/public/_locales/en/messages.json';
+import type { PageContext } from '../../extension/content/sidebar/sidebar-controller';
 import { defaultRuleSet } from './helpers';
 
 const ruleSet = defaultRuleSet();
 
-function mount(locale: 'nl' | 'en' = 'nl') {
+async function mount(locale: 'nl' | 'en' = 'nl', options: { phone?: string; recipient?: string | null } = {}) {
   const t = translatorFromBundle(locale === 'nl' ? nl : en);
   const submitted: unknown[] = [];
   let rerender: (state: SidebarState) => void = () => {};
-  const controller = createSidebarController({
-    ruleSet,
+  const page: PageContext = {
+    adapterId: 'demo-his',
+    ruleSets: [ruleSet],
+    recipients: { [ruleSet.id]: options.recipient === undefined ? 'Sociaal wijkteam Heuvelland' : options.recipient },
+    users: [],
     locale,
+  };
+  const controller = createSidebarController({
+    page,
     send: (async (message: { type: string }) => {
-      if (message.type === 'referral/submit') submitted.push(message);
-      return { ok: true, data: { latestReferral: null } };
+      if (message.type === 'referral/submit') {
+        submitted.push(message);
+        return { ok: true, data: [] };
+      }
+      return { ok: true, data: { referrals: [], suppressed: [] } };
     }) as never,
     readPractitioner: () => ({ name: 'dr. E. Denkbeeld', agb: '01999001' }),
     render: (state) => rerender(state),
     reportError: () => {},
     describeSubmitError: () => '',
   });
-  const view = render(<Sidebar state={controller.state} actions={controller.actions} ruleSet={ruleSet} locale={locale} t={t} />);
-  rerender = (state) => view.rerender(<Sidebar state={state} actions={controller.actions} ruleSet={ruleSet} locale={locale} t={t} />);
-  controller.patientChanged({ key: 'P-1001', name: 'Mila Voorbeeld', phone: '06-99990001' });
-  controller.triggersFound([{ kind: 'code', code: 'N01', baseCode: 'N01', title: { nl: 'Hoofdpijn', en: 'Headache' } }]);
+  const view = render(<Sidebar state={controller.state} actions={controller.actions} page={page} t={t} />);
+  rerender = (state) => view.rerender(<Sidebar state={state} actions={controller.actions} page={page} t={t} />);
+  controller.patientChanged({ key: 'P-1001', name: 'Mila Voorbeeld', phone: options.phone ?? '06-99990001', birthDate: '' });
+  await vi.waitFor(() => expect(controller.state.historyLoaded).toBe(true));
+  controller.triggersFound([{ ruleSetId: ruleSet.id, trigger: { kind: 'code', code: 'N01', baseCode: 'N01', title: { nl: 'Hoofdpijn', en: 'Headache' } } }]);
   return { controller, submitted };
 }
 
 afterEach(cleanup);
 
 describe('sidebar', () => {
-  it('names the trigger and offers the three questions in Dutch', () => {
-    mount();
+  it('names the trigger and offers the three questions in Dutch', async () => {
+    await mount();
     expect(screen.getByText('Aanleiding: N01 Hoofdpijn')).toBeTruthy();
     expect(screen.getByRole('group', { name: /Vindt u het moeilijk om elke maand rond te komen\?/ })).toBeTruthy();
     expect(screen.getAllByRole('radio', { name: 'Ja' })).toHaveLength(3);
     expect(screen.queryByRole('button', { name: 'Verder naar toestemming' })).toBeNull();
   });
 
-  it('speaks English when the browser does', () => {
-    mount('en');
+  it('speaks English when the browser does', async () => {
+    await mount('en');
     expect(screen.getByText('Reason: N01 Headache')).toBeTruthy();
     expect(screen.getByRole('group', { name: /Do you find it hard to make ends meet each month\?/ })).toBeTruthy();
   });
 
   it('moves to consent on a yes and keeps Send disabled until consent is ticked', async () => {
-    const { submitted } = mount();
+    const { submitted } = await mount();
     fireEvent.click(screen.getAllByRole('radio', { name: 'Ja' })[1]!);
     fireEvent.click(screen.getByRole('button', { name: 'Verder naar toestemming' }));
 
@@ -68,8 +79,8 @@ describe('sidebar', () => {
     expect(submitted).toHaveLength(1);
   });
 
-  it('explains a phone number that cannot be called and blocks sending', () => {
-    mount();
+  it('explains a phone number that cannot be called and blocks sending', async () => {
+    await mount();
     fireEvent.click(screen.getAllByRole('radio', { name: 'Ja' })[0]!);
     fireEvent.click(screen.getByRole('button', { name: 'Verder naar toestemming' }));
     fireEvent.click(screen.getByRole('checkbox', { name: /De patiënt heeft toestemming gegeven/ }));
@@ -80,12 +91,12 @@ describe('sidebar', () => {
     expect((screen.getByRole('button', { name: 'Verstuur naar sociaal wijkteam' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('previews exactly what leaves the practice, and flags a diagnosis code in the note', () => {
-    mount();
+  it('previews exactly what leaves the practice, and flags a diagnosis code in the note', async () => {
+    await mount();
     fireEvent.click(screen.getAllByRole('radio', { name: 'Ja' })[0]!);
     fireEvent.click(screen.getByRole('button', { name: 'Verder naar toestemming' }));
     fireEvent.input(screen.getByLabelText('Korte notitie voor het sociaal wijkteam (optioneel)'), { target: { value: 'Bekend met N01' } });
-    const preview = screen.getByRole('region', { name: 'Dit gaat naar Sociaal wijkteam (demo)' });
+    const preview = screen.getByRole('region', { name: 'Dit gaat naar Sociaal wijkteam Heuvelland' });
     expect(preview.querySelector('[data-preview="name"]')!.textContent).toBe('Mila Voorbeeld');
     expect(preview.querySelector('[data-preview="phone"]')!.textContent).toBe('06-99990001');
     expect(preview.querySelector('[data-preview="life-domains"]')!.textContent).toBe('Dagelijks functioneren');
@@ -94,11 +105,28 @@ describe('sidebar', () => {
     expect(screen.getByText(/Haal N01 uit de notitie/)).toBeTruthy();
   });
 
-  it('collapses to a small tab and opens again', () => {
-    mount();
+  it('collapses to a small tab and opens again', async () => {
+    await mount();
     fireEvent.click(screen.getByRole('button', { name: 'Zijbalk inklappen' }));
     expect(screen.queryByRole('complementary')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Vroegsignaal openen' }));
     expect(screen.getByRole('complementary', { name: 'Vroegsignaal: geldzorgen signaleren' })).toBeTruthy();
+  });
+
+  it('asks the GP for the phone number when the EHR page shows none', async () => {
+    await mount('nl', { phone: '' });
+    fireEvent.click(screen.getAllByRole('radio', { name: 'Ja' })[0]!);
+    fireEvent.click(screen.getByRole('button', { name: 'Verder naar toestemming' }));
+    expect(screen.getByText(/Het telefoonnummer staat niet op deze pagina: vraag het de patiënt/)).toBeTruthy();
+    expect(screen.getByText('Vul een telefoonnummer in.')).toBeTruthy();
+  });
+
+  it('says so and blocks sending when no social team is set up for the rule set', async () => {
+    await mount('nl', { recipient: null });
+    fireEvent.click(screen.getAllByRole('radio', { name: 'Ja' })[0]!);
+    fireEvent.click(screen.getByRole('button', { name: 'Verder naar toestemming' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: /De patiënt heeft toestemming gegeven/ }));
+    expect(screen.getByRole('alert').textContent).toMatch(/nog geen sociaal wijkteam ingesteld/);
+    expect((screen.getByRole('button', { name: 'Verstuur naar sociaal wijkteam' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { CALL_MOMENTS, findIcpcCodes, LIFE_DOMAINS, NOTE_MAX_LENGTH, type CallMo
 import { lifeDomainMessageKey, type MessageKey } from '../../shared/i18n';
 import { parseDutchPhone } from '../../shared/phone';
 import type { SidebarProps } from './Sidebar';
+import { positiveRuleSets } from './sidebar-controller';
 
 function callMomentKey(moment: CallMoment): MessageKey {
   return `callMoment_${moment.replaceAll('-', '_')}` as MessageKey;
@@ -12,17 +13,27 @@ function callMomentKey(moment: CallMoment): MessageKey {
  * The consent step: the sentence to read aloud, the call-back details, and a preview of exactly
  * what leaves the practice. Sending stays impossible until consent is ticked and the details hold.
  */
-export function ConsentStep({ state, actions, ruleSet, locale, t }: SidebarProps) {
+export function ConsentStep({ state, actions, page, t }: SidebarProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
+  // Whether the page had a phone number when the patient was opened: if not, the GP must ask for one.
+  const phoneFromPage = useRef(state.form.phone.trim() !== '');
 
+  const { locale } = page;
   const { form } = state;
+  const ruleSets = positiveRuleSets(state, page);
   const phone = parseDutchPhone(form.phone);
-  const noteCodes = ruleSet.referral.includeDiagnosisCodes ? [] : findIcpcCodes(form.note, true);
+  const noteCodes = ruleSets.every((ruleSet) => ruleSet.referral.includeDiagnosisCodes) ? [] : findIcpcCodes(form.note, true);
   const nameMissing = form.name.trim() === '';
   const domainsMissing = form.lifeDomains.length === 0;
-  const canSend = form.consentGiven && phone.ok && !nameMissing && !domainsMissing && noteCodes.length === 0;
-  const recipient = ruleSet.referral.recipient.name;
+  const withoutRecipient = ruleSets.filter((ruleSet) => !page.recipients[ruleSet.id]);
+  const recipient = [...new Set(ruleSets.map((ruleSet) => page.recipients[ruleSet.id]).filter((name): name is string => Boolean(name)))].join(` ${t('and')} `);
+  const statements = [...new Set(ruleSets.map((ruleSet) => ruleSet.consentStatement[locale]))];
+  const canSend =
+    form.consentGiven && phone.ok && !nameMissing && !domainsMissing && noteCodes.length === 0 && withoutRecipient.length === 0 && Boolean(state.referrer.name || page.users.length === 0);
+  // Asked once the page did not name the GP; the choice stays visible and changeable.
+  const askReferrer = useRef(!state.referrer.name && page.users.length > 0);
+  const chosenUser = page.users.find((user) => user.name === state.referrer.name)?.id ?? '';
 
   const toggleDomain = (domain: LifeDomain, on: boolean) =>
     actions.editForm({
@@ -35,7 +46,16 @@ export function ConsentStep({ state, actions, ruleSet, locale, t }: SidebarProps
         {t('consentHeading')}
       </h3>
       <p class="vs-read-aloud-label">{t('consentReadAloud')}</p>
-      <blockquote class="vs-read-aloud">{ruleSet.consentStatement[locale]}</blockquote>
+      {statements.map((statement) => (
+        <blockquote key={statement} class="vs-read-aloud">
+          {statement}
+        </blockquote>
+      ))}
+      {withoutRecipient.map((ruleSet) => (
+        <p key={ruleSet.id} class="vs-error" role="alert">
+          {t('noRecipient', [ruleSet.name[locale]])}
+        </p>
+      ))}
 
       <div class="vs-field">
         <label for="vs-name">{t('nameLabel')}</label>
@@ -68,7 +88,7 @@ export function ConsentStep({ state, actions, ruleSet, locale, t }: SidebarProps
           onInput={(event) => actions.editForm({ phone: event.currentTarget.value })}
         />
         <p id="vs-phone-hint" class="vs-hint">
-          {t('phoneHint')}
+          {phoneFromPage.current ? t('phoneHint') : t('phoneNotOnPage')}
         </p>
         {!phone.ok && (
           <p id="vs-phone-error" class="vs-error">
@@ -151,7 +171,7 @@ export function ConsentStep({ state, actions, ruleSet, locale, t }: SidebarProps
           <dt>{t('previewAnswers')}</dt>
           <dd data-preview="answers">
             <ul>
-              {ruleSet.questions.map((question) => (
+              {ruleSets.flatMap((ruleSet) => ruleSet.questions).filter((question, index, all) => all.findIndex((q) => q.id === question.id) === index).map((question) => (
                 <li key={question.id}>
                   {question.text[locale]}{' '}
                   <strong>
@@ -164,6 +184,22 @@ export function ConsentStep({ state, actions, ruleSet, locale, t }: SidebarProps
         </dl>
         <p class="vs-hint">{t('previewNotSent')}</p>
       </section>
+
+      {askReferrer.current && (
+        <div class="vs-field">
+          <label for="vs-referrer">{t('referrerLabel')}</label>
+          <select id="vs-referrer" value={chosenUser} onChange={(event) => actions.chooseReferrer(event.currentTarget.value)}>
+            <option value="" disabled>
+              {t('referrerChoose')}
+            </option>
+            {page.users.map((user) => (
+              <option key={user.id} value={user.id}>
+                {user.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
 
       <label class="vs-check vs-consent">
         <input type="checkbox" checked={form.consentGiven} onChange={(event) => actions.editForm({ consentGiven: event.currentTarget.checked })} />

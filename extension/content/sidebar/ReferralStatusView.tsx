@@ -1,7 +1,7 @@
 import type { MessageKey, Translate } from '../../shared/i18n';
 import type { Locale } from '../../shared/locale';
 import type { DeliveryError, ReferralStatus } from '../../shared/messages';
-import type { SidebarActions } from './sidebar-controller';
+import type { PageContext, SidebarActions } from './sidebar-controller';
 
 /** Human words for why delivery has not worked (yet). */
 function describeDeliveryError(error: DeliveryError | undefined, t: Translate): string {
@@ -23,15 +23,17 @@ export function ReferralStatusView({
   referral,
   earlier = false,
   actions,
-  locale,
+  page,
   t,
 }: {
   referral: ReferralStatus;
   earlier?: boolean;
   actions: SidebarActions;
-  locale: Locale;
+  page: PageContext;
   t: Translate;
 }) {
+  const { locale } = page;
+  const ruleSet = page.ruleSets.find((candidate) => candidate.id === referral.ruleSetId);
   const reason = describeDeliveryError(referral.lastError, t);
   const line =
     referral.state === 'delivered'
@@ -45,6 +47,7 @@ export function ReferralStatusView({
             : t('status_queued');
   return (
     <section class="vs-referral" data-state={referral.state}>
+      {page.ruleSets.length > 1 && ruleSet && <p class="vs-hint">{ruleSet.name[locale]}</p>}
       {earlier && <p class="vs-earlier">{t('earlierReferral', [referral.recipient, formatDate(referral.createdAt, locale)])}</p>}
       <p class={`vs-status vs-status-${referral.state}`} role="status" aria-live="polite">
         {line}
@@ -52,7 +55,7 @@ export function ReferralStatusView({
       {referral.state === 'delivered' && !earlier && <p class="vs-hint">{t('statusNextStep')}</p>}
       {(referral.state === 'retrying' || referral.state === 'failed') && (
         <div class="vs-actions">
-          <button type="button" class="vs-secondary" onClick={actions.retryNow}>
+          <button type="button" class="vs-secondary" onClick={() => actions.retryNow(referral.referralId)}>
             {t('retryNow')}
           </button>
         </div>

@@ -1,6 +1,9 @@
 import type { ScreeningAnswer } from '../../../contract/referral-bundle';
-import { evaluateScreen } from '../../shared/rule-engine';
+import type { Translate } from '../../shared/i18n';
+import type { Locale } from '../../shared/locale';
+import { combinedQuestions, evaluateScreen, type Trigger } from '../../shared/rule-engine';
 import type { SidebarProps } from './Sidebar';
+import { firedRuleSets } from './sidebar-controller';
 
 const ANSWERS: Array<{ value: ScreeningAnswer; label: 'answerYes' | 'answerNo' | 'answerNotAsked' }> = [
   { value: 'yes', label: 'answerYes' },
@@ -8,24 +11,46 @@ const ANSWERS: Array<{ value: ScreeningAnswer; label: 'answerYes' | 'answerNo' |
   { value: 'not-asked', label: 'answerNotAsked' },
 ];
 
-/** The trigger and the rule set's questions, each answered yes / no / not asked. */
-export function ScreeningQuestions({ state, actions, ruleSet, locale, t }: SidebarProps) {
-  const screen = evaluateScreen(ruleSet, state.answers);
-  const trigger = state.trigger;
+function describeTrigger(trigger: Trigger, locale: Locale, t: Translate): string {
+  if (trigger.kind === 'term') return t('triggerByTerm', [trigger.term]);
+  if (trigger.name) return t('triggerByName', [trigger.name, trigger.baseCode, trigger.title[locale]]);
+  return t('triggerByCode', [trigger.code, trigger.title[locale]]);
+}
+
+/**
+ * What made the prompt appear and the questions of every rule set that fired, each question asked
+ * once, answered yes / no / not asked. Several rule sets firing together make one prompt.
+ */
+export function ScreeningQuestions({ state, actions, page, t }: SidebarProps) {
+  const { locale } = page;
+  const ruleSets = firedRuleSets(state, page);
+  const questions = combinedQuestions(ruleSets);
+  const screens = ruleSets.map((ruleSet) => ({ ruleSet, screen: evaluateScreen(ruleSet, state.answers) }));
+  const positive = screens.filter(({ screen }) => screen.positive);
+  const complete = questions.every((question) => state.answers[question.id] !== undefined);
+  const several = ruleSets.length > 1;
+
   return (
     <section aria-labelledby="vs-trigger">
-      <p id="vs-trigger" class="vs-trigger">
-        {trigger?.kind === 'code'
-          ? t('triggerByCode', [trigger.code, trigger.title[locale]])
-          : trigger?.kind === 'term'
-            ? t('triggerByTerm', [trigger.term])
-            : null}
-      </p>
-      <p class="vs-intro">{t('questionsIntro')}</p>
-      {ruleSet.questions.map((question, index) => (
+      <div id="vs-trigger">
+        {state.fired.map((match) => {
+          const ruleSet = ruleSets.find((candidate) => candidate.id === match.ruleSetId);
+          return (
+            <p key={match.ruleSetId} class="vs-trigger">
+              {several && ruleSet ? <strong>{ruleSet.name[locale]}: </strong> : null}
+              {describeTrigger(match.trigger, locale, t)}
+            </p>
+          );
+        })}
+      </div>
+      {state.earlierReferrals.length > 0 && (
+        <p class="vs-hint">{t('earlierReferralShort', [state.earlierReferrals.map((referral) => referral.recipient).join(', ')])}</p>
+      )}
+      <p class="vs-intro">{several ? t('questionsIntroMany') : t('questionsIntro', [ruleSets[0]?.name[locale] ?? ''])}</p>
+      {questions.map((question, index) => (
         <fieldset key={question.id} class="vs-question">
           <legend>
-            <span class="vs-visually-hidden">{t('questionNumber', [index + 1, ruleSet.questions.length])}: </span>
+            <span class="vs-visually-hidden">{t('questionNumber', [index + 1, questions.length])}: </span>
             {question.text[locale]}
           </legend>
           <div class="vs-choices">
@@ -45,14 +70,20 @@ export function ScreeningQuestions({ state, actions, ruleSet, locale, t }: Sideb
         </fieldset>
       ))}
       <p class="vs-screen-result" role="status">
-        {screen.positive ? t('screenPositive', [ruleSet.positiveWhen.minYes]) : screen.complete ? t('screenNegative') : ''}
+        {positive.length > 0
+          ? several
+            ? t('screenPositiveMany', [positive.map(({ ruleSet }) => ruleSet.name[locale]).join(', ')])
+            : t('screenPositive', [positive[0]!.ruleSet.positiveWhen.minYes])
+          : complete
+            ? t('screenNegative')
+            : ''}
       </p>
       <div class="vs-actions">
-        {screen.positive ? (
+        {positive.length > 0 ? (
           <button type="button" class="vs-primary" onClick={actions.goToConsent}>
             {t('toConsent')}
           </button>
-        ) : screen.complete ? (
+        ) : complete ? (
           <button type="button" class="vs-primary" onClick={actions.closeNegative}>
             {t('closeNegative')}
           </button>

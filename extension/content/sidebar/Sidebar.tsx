@@ -1,8 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Translate } from '../../shared/i18n';
-import type { Locale } from '../../shared/locale';
-import type { RuleSet } from '../../shared/rule-set';
-import type { SidebarActions } from './sidebar-controller';
+import type { PageContext, SidebarActions } from './sidebar-controller';
 import { isSidebarVisible, type SidebarState } from './sidebar-state';
 import { ConsentStep } from './ConsentStep';
 import { ReferralStatusView } from './ReferralStatusView';
@@ -11,8 +9,7 @@ import { ScreeningQuestions } from './ScreeningQuestions';
 export interface SidebarProps {
   state: SidebarState;
   actions: SidebarActions;
-  ruleSet: RuleSet;
-  locale: Locale;
+  page: PageContext;
   t: Translate;
 }
 
@@ -20,7 +17,7 @@ export interface SidebarProps {
  * The quiet sidebar docked at the page edge: never a modal and never grabbing focus on its own.
  * Focus only moves when the GP acts inside it (collapse, expand, next step).
  */
-export function Sidebar({ state, actions, ruleSet, locale, t }: SidebarProps) {
+export function Sidebar({ state, actions, page, t }: SidebarProps) {
   const toggleRef = useRef<HTMLButtonElement>(null);
   const lastExpanded = useRef(state.expanded);
   const toggledByUser = useRef(false);
@@ -56,17 +53,17 @@ export function Sidebar({ state, actions, ruleSet, locale, t }: SidebarProps) {
         </button>
       </header>
       <div class="vs-body">
-        {state.phase === 'questions' && <ScreeningQuestions state={state} actions={actions} ruleSet={ruleSet} locale={locale} t={t} />}
-        {state.phase === 'consent' && <ConsentStep state={state} actions={actions} ruleSet={ruleSet} locale={locale} t={t} />}
+        {state.phase === 'questions' && <ScreeningQuestions state={state} actions={actions} page={page} t={t} />}
+        {state.phase === 'consent' && <ConsentStep state={state} actions={actions} page={page} t={t} />}
         {state.phase === 'submitting' && (
           <p class="vs-status" role="status">
             {t('submitting')}
           </p>
         )}
-        {state.phase === 'referral' && state.referral && <ReferralStatusView referral={state.referral} actions={actions} locale={locale} t={t} />}
-        {state.phase === 'idle' && state.earlierReferral && (
-          <ReferralStatusView referral={state.earlierReferral} earlier actions={actions} locale={locale} t={t} />
-        )}
+        {state.phase === 'referral' &&
+          state.referrals.map((referral) => <ReferralStatusView key={referral.referralId} referral={referral} actions={actions} page={page} t={t} />)}
+        {state.phase === 'idle' &&
+          state.earlierReferrals.map((referral) => <ReferralStatusView key={referral.referralId} referral={referral} earlier actions={actions} page={page} t={t} />)}
       </div>
     </aside>
   );

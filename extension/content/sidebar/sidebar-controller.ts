@@ -1,7 +1,9 @@
 import type { Practitioner, ScreeningAnswer } from '../../../contract/referral-bundle';
+import type { LifeDomain } from '../../../contract/referral-contract';
+import type { PracticeUser } from '../../shared/configuration';
 import type { Locale } from '../../shared/locale';
 import type { RequestMessage, Response, ResponseMap, TabMessage, TriggerSummary } from '../../shared/messages';
-import type { Trigger } from '../../shared/rule-engine';
+import { evaluateScreen, type RuleSetMatch, type Trigger } from '../../shared/rule-engine';
 import type { RuleSet } from '../../shared/rule-set';
 import type { PatientOnPage } from '../page-reader';
 import { initialSidebarState, sidebarReducer, type ConsentForm, type SidebarAction, type SidebarState } from './sidebar-state';
@@ -15,16 +17,26 @@ export interface SidebarActions {
   goToConsent(): void;
   backToQuestions(): void;
   editForm(changes: Partial<ConsentForm>): void;
+  chooseReferrer(userId: string): void;
   toggle(): void;
   dismiss(reason: 'not-now' | 'not-relevant'): void;
   closeNegative(): void;
   submit(): void;
-  retryNow(): void;
+  retryNow(referralId: string): void;
+}
+
+/** What this page is configured with, as the background handed it over. */
+export interface PageContext {
+  adapterId: string;
+  ruleSets: RuleSet[];
+  /** Per rule set, the social team its referrals go to (null: no endpoint configured). */
+  recipients: Record<string, string | null>;
+  users: PracticeUser[];
+  locale: Locale;
 }
 
 export interface SidebarControllerDependencies {
-  ruleSet: RuleSet;
-  locale: Locale;
+  page: PageContext;
   send: SendMessage;
   readPractitioner: () => Practitioner;
   /** Draws the state; called after every change. */
@@ -35,8 +47,26 @@ export interface SidebarControllerDependencies {
   describeSubmitError: (response: Extract<Response<unknown>, { ok: false }>) => string;
 }
 
-function summarize(trigger: Trigger | null): TriggerSummary {
+function summarize(trigger: Trigger | undefined): TriggerSummary {
   return trigger?.kind === 'code' ? { kind: 'code', baseCode: trigger.baseCode } : { kind: 'term' };
+}
+
+/** The rule sets that fired, as configured for this page. */
+export function firedRuleSets(state: SidebarState, page: Pick<PageContext, 'ruleSets'>): RuleSet[] {
+  return state.fired.flatMap((match) => page.ruleSets.filter((ruleSet) => ruleSet.id === match.ruleSetId));
+}
+
+/** The fired rule sets whose screen is positive with the answers so far. */
+export function positiveRuleSets(state: SidebarState, page: Pick<PageContext, 'ruleSets'>): RuleSet[] {
+  return firedRuleSets(state, page).filter((ruleSet) => evaluateScreen(ruleSet, state.answers).positive);
+}
+
+/** Who records consent when the page does not name the GP: the practice's only GP, else nobody yet. */
+function defaultReferrer(fromPage: Practitioner, users: readonly PracticeUser[]): Practitioner {
+  if (fromPage.name) return fromPage;
+  const gps = users.filter((user) => user.role === 'gp');
+  const only = gps.length === 1 ? gps[0] : users.length === 1 ? users[0] : undefined;
+  return only ? { name: only.name, ...(only.agb ? { agb: only.agb } : {}) } : fromPage;
 }
 
 /**
@@ -45,6 +75,7 @@ function summarize(trigger: Trigger | null): TriggerSummary {
  * dismissed during this page's life is the only thing that outlives a patient switch.
  */
 export function createSidebarController(deps: SidebarControllerDependencies) {
+  const { page } = deps;
   let state: SidebarState = initialSidebarState();
   const suppressedThisConsult = new Set<string>();
 
@@ -64,35 +95,60 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
     );
   }
 
+  function record(outcome: 'negative' | 'dismissed', reason?: 'not-now' | 'not-relevant'): void {
+    const { patientKey, fired } = state;
+    if (patientKey === null || fired.length === 0) return;
+    suppressedThisConsult.add(patientKey);
+    fireAndForget(
+      {
+        type: 'screening/recorded',
+        adapterId: page.adapterId,
+        patientKey,
+        ruleSetIds: fired.map((match) => match.ruleSetId),
+        outcome,
+        ...(reason ? { reason } : {}),
+        trigger: summarize(fired[0]?.trigger),
+      },
+      outcome === 'negative' ? 'negative screen' : 'dismiss',
+    );
+  }
+
   const actions: SidebarActions = {
     answer: (questionId, answer) => dispatch({ type: 'answered', questionId, answer }),
-    goToConsent: () => dispatch({ type: 'went-to-consent', referrer: deps.readPractitioner() }),
+    goToConsent() {
+      const positive = positiveRuleSets(state, page);
+      const defaultLifeDomains = [...new Set(positive.flatMap((ruleSet) => ruleSet.referral.defaultLifeDomains))] as LifeDomain[];
+      dispatch({ type: 'went-to-consent', referrer: defaultReferrer(deps.readPractitioner(), page.users), defaultLifeDomains });
+    },
     backToQuestions: () => dispatch({ type: 'went-back-to-questions' }),
     editForm: (changes) => dispatch({ type: 'form-edited', changes }),
+    chooseReferrer(userId) {
+      const user = page.users.find((candidate) => candidate.id === userId);
+      if (user) dispatch({ type: 'referrer-chosen', referrer: { name: user.name, ...(user.agb ? { agb: user.agb } : {}) } });
+    },
     toggle: () => dispatch({ type: 'toggled' }),
     dismiss(reason) {
-      const { patientKey, trigger } = state;
-      if (patientKey === null) return;
-      suppressedThisConsult.add(patientKey);
+      if (state.phase !== 'questions' && state.phase !== 'consent') return;
+      record('dismissed', reason);
       dispatch({ type: 'dismissed' });
-      fireAndForget({ type: 'screening/recorded', patientKey, outcome: 'dismissed', reason, trigger: summarize(trigger) }, 'dismiss');
     },
     closeNegative() {
-      const { patientKey, trigger } = state;
-      if (patientKey === null) return;
-      suppressedThisConsult.add(patientKey);
+      if (state.phase !== 'questions') return;
+      record('negative');
       dispatch({ type: 'negative-closed' });
-      fireAndForget({ type: 'screening/recorded', patientKey, outcome: 'negative', trigger: summarize(trigger) }, 'negative screen');
     },
     submit() {
       const submitted = state;
-      if (submitted.patientKey === null || submitted.phase !== 'consent' || !submitted.form.consentGiven) return;
+      const ruleSetIds = positiveRuleSets(submitted, page).map((ruleSet) => ruleSet.id);
+      if (submitted.patientKey === null || submitted.phase !== 'consent' || !submitted.form.consentGiven || ruleSetIds.length === 0) return;
       dispatch({ type: 'submit-started' });
       const { form } = submitted;
       deps
         .send({
           type: 'referral/submit',
+          adapterId: page.adapterId,
           patientKey: submitted.patientKey,
+          ruleSetIds,
           referral: {
             patient: { name: form.name, phone: form.phone },
             answers: submitted.answers,
@@ -100,16 +156,16 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
             lifeDomains: form.lifeDomains,
             note: form.note,
             consentGiven: true,
-            locale: deps.locale,
+            locale: page.locale,
             practitioner: submitted.referrer,
-            trigger: summarize(submitted.trigger),
+            trigger: summarize(submitted.fired[0]?.trigger),
           },
         })
         .then(
           (response) => {
             // The GP may have opened another patient while the outbox write was under way.
             if (state.patientKey !== submitted.patientKey) return;
-            if (response.ok) dispatch({ type: 'referral-updated', referral: response.data });
+            if (response.ok) dispatch({ type: 'referrals-queued', referrals: response.data });
             else dispatch({ type: 'submit-failed', message: deps.describeSubmitError(response) });
           },
           (error: unknown) => {
@@ -119,10 +175,8 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
           },
         );
     },
-    retryNow() {
-      const referral = state.referral ?? state.earlierReferral;
-      if (!referral) return;
-      deps.send({ type: 'referral/retry-now', referralId: referral.referralId }).then(
+    retryNow(referralId) {
+      deps.send({ type: 'referral/retry-now', referralId }).then(
         (response) => {
           if (response.ok) dispatch({ type: 'referral-updated', referral: response.data });
         },
@@ -145,22 +199,25 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
         patientKey,
         name: patient?.name ?? '',
         phone: patient?.phone ?? '',
-        defaultLifeDomains: deps.ruleSet.referral.defaultLifeDomains,
         suppressed: patientKey !== null && suppressedThisConsult.has(patientKey),
       });
       if (patientKey === null) return;
-      deps.send({ type: 'patient/opened', patientKey }).then(
+      deps.send({ type: 'patient/opened', adapterId: page.adapterId, patientKey }).then(
         (response) => {
-          if (response.ok && response.data.latestReferral) {
-            dispatch({ type: 'earlier-referral-found', patientKey, referral: response.data.latestReferral });
-          }
+          const data = response.ok ? response.data : { referrals: [], suppressed: [] };
+          if (!response.ok) deps.reportError('patient lookup', response.error.message);
+          dispatch({ type: 'patient-history-loaded', patientKey, referrals: data.referrals, suppressedRuleSets: data.suppressed.map((s) => s.ruleSetId) });
         },
-        (error: unknown) => deps.reportError('patient lookup', error),
+        (error: unknown) => {
+          deps.reportError('patient lookup', error);
+          // Without the background's memory the screening still works; sending will say what is wrong.
+          dispatch({ type: 'patient-history-loaded', patientKey, referrals: [], suppressedRuleSets: [] });
+        },
       );
     },
 
-    triggersFound(triggers: Trigger[]): void {
-      dispatch({ type: 'triggers-found', triggers });
+    triggersFound(matches: RuleSetMatch[]): void {
+      dispatch({ type: 'triggers-found', matches });
     },
 
     /** A push from the background about a referral's delivery. */

@@ -1,18 +1,18 @@
 import type { Practitioner, ScreeningAnswer } from '../../../contract/referral-bundle';
 import type { CallMoment, LifeDomain } from '../../../contract/referral-contract';
 import type { ReferralStatus } from '../../shared/messages';
-import type { Trigger } from '../../shared/rule-engine';
+import type { RuleSetMatch } from '../../shared/rule-engine';
 
 export type SidebarPhase =
   /** Nothing to show: no trigger yet, or no patient open. */
   | 'idle'
-  /** A trigger was seen: the three questions. */
+  /** A rule set fired: its questions (and those of any other that fired with it). */
   | 'questions'
   /** Positive screen: consent, phone, call moment, note, preview. */
   | 'consent'
   /** Waiting for the background to confirm the outbox write. */
   | 'submitting'
-  /** Referral stored; follow its delivery. */
+  /** Referral(s) stored; follow their delivery. */
   | 'referral'
   /** All answered, not positive: recorded, nothing leaves the practice. */
   | 'negative'
@@ -33,14 +33,21 @@ export interface SidebarState {
   patientKey: string | null;
   phase: SidebarPhase;
   expanded: boolean;
-  trigger: Trigger | null;
+  /** The rule sets that fired for this patient during this consult, in order, each with its first trigger. */
+  fired: RuleSetMatch[];
+  /** Until the background said what it knows of this patient (cooldowns, open referrals), triggers wait here. */
+  historyLoaded: boolean;
+  pending: RuleSetMatch[];
+  /** Rule sets that must stay quiet for this patient now. */
+  suppressed: string[];
   answers: Record<string, ScreeningAnswer>;
   form: ConsentForm;
-  /** The GP the page shows as logged in when consent is taken: recorded with the consent. */
+  /** The GP the page (or the practice's user list) names when consent is taken: recorded with the consent. */
   referrer: Practitioner;
-  referral: ReferralStatus | null;
-  /** A referral sent at an earlier consult, shown quietly when the patient is opened again. */
-  earlierReferral: ReferralStatus | null;
+  /** Referrals sent during this consult. */
+  referrals: ReferralStatus[];
+  /** Referrals sent at earlier consults, shown quietly when the patient is opened again. */
+  earlierReferrals: ReferralStatus[];
   submitError: string | null;
 }
 
@@ -50,47 +57,56 @@ export type SidebarAction =
       patientKey: string | null;
       name: string;
       phone: string;
-      defaultLifeDomains: LifeDomain[];
       /** Dismissed or screened negative earlier in this consult: stay away. */
       suppressed: boolean;
     }
-  | { type: 'earlier-referral-found'; patientKey: string; referral: ReferralStatus }
-  | { type: 'triggers-found'; triggers: Trigger[] }
+  | { type: 'patient-history-loaded'; patientKey: string; referrals: ReferralStatus[]; suppressedRuleSets: string[] }
+  | { type: 'triggers-found'; matches: RuleSetMatch[] }
   | { type: 'answered'; questionId: string; answer: ScreeningAnswer }
-  | { type: 'went-to-consent'; referrer: Practitioner }
+  | { type: 'went-to-consent'; referrer: Practitioner; defaultLifeDomains: LifeDomain[] }
   | { type: 'went-back-to-questions' }
   | { type: 'form-edited'; changes: Partial<ConsentForm> }
+  | { type: 'referrer-chosen'; referrer: Practitioner }
   | { type: 'toggled' }
   | { type: 'dismissed' }
   | { type: 'negative-closed' }
   | { type: 'submit-started' }
   | { type: 'submit-failed'; message: string }
+  | { type: 'referrals-queued'; referrals: ReferralStatus[] }
   | { type: 'referral-updated'; referral: ReferralStatus };
 
 /** The state for a freshly opened patient: nothing of any previous patient survives. */
-export function initialSidebarState(
-  patientKey: string | null = null,
-  prefill: { name: string; phone: string; defaultLifeDomains: LifeDomain[] } = { name: '', phone: '', defaultLifeDomains: [] },
-): SidebarState {
+export function initialSidebarState(patientKey: string | null = null, prefill: { name: string; phone: string } = { name: '', phone: '' }): SidebarState {
   return {
     patientKey,
     phase: 'idle',
     expanded: true,
-    trigger: null,
+    fired: [],
+    historyLoaded: false,
+    pending: [],
+    suppressed: [],
     answers: {},
-    form: {
-      name: prefill.name,
-      phone: prefill.phone,
-      callMoment: 'no-preference',
-      lifeDomains: [...prefill.defaultLifeDomains],
-      note: '',
-      consentGiven: false,
-    },
+    form: { name: prefill.name, phone: prefill.phone, callMoment: 'no-preference', lifeDomains: [], note: '', consentGiven: false },
     referrer: {},
-    referral: null,
-    earlierReferral: null,
+    referrals: [],
+    earlierReferrals: [],
     submitError: null,
   };
+}
+
+/** Adds the rule sets in `matches` that may prompt and have not fired yet. */
+function withFired(state: SidebarState, matches: readonly RuleSetMatch[]): RuleSetMatch[] {
+  const fired = [...state.fired];
+  for (const match of matches) {
+    if (state.suppressed.includes(match.ruleSetId) || fired.some((f) => f.ruleSetId === match.ruleSetId)) continue;
+    fired.push(match);
+  }
+  return fired;
+}
+
+function replaceReferral(list: ReferralStatus[], referral: ReferralStatus): ReferralStatus[] | null {
+  const index = list.findIndex((existing) => existing.referralId === referral.referralId);
+  return index === -1 ? null : list.map((existing, i) => (i === index ? referral : existing));
 }
 
 /**
@@ -101,29 +117,37 @@ export function sidebarReducer(state: SidebarState, action: SidebarAction): Side
   switch (action.type) {
     case 'patient-changed':
       if (action.patientKey === state.patientKey) return state;
-      return action.suppressed
-        ? { ...initialSidebarState(action.patientKey, action), phase: 'dismissed' }
-        : initialSidebarState(action.patientKey, action);
-    case 'earlier-referral-found':
+      return action.suppressed ? { ...initialSidebarState(action.patientKey, action), phase: 'dismissed' } : initialSidebarState(action.patientKey, action);
+    case 'patient-history-loaded': {
       // The lookup may answer after the GP moved on to another patient.
-      if (action.patientKey !== state.patientKey || state.phase !== 'idle') return state;
-      return { ...state, earlierReferral: action.referral, expanded: false };
+      if (action.patientKey !== state.patientKey || state.historyLoaded) return state;
+      const loaded = { ...state, historyLoaded: true, suppressed: action.suppressedRuleSets, earlierReferrals: action.referrals, pending: [] };
+      const settled = state.pending.length > 0 ? sidebarReducer(loaded, { type: 'triggers-found', matches: state.pending }) : loaded;
+      return settled.phase === 'idle' && action.referrals.length > 0 ? { ...settled, expanded: false } : settled;
+    }
     case 'triggers-found': {
-      const trigger = action.triggers[0];
-      // A patient already referred is in the social team's hands; the sidebar shows that instead.
-      if (!trigger || state.patientKey === null || state.phase !== 'idle' || state.earlierReferral) return state;
-      return { ...state, phase: 'questions', trigger, expanded: true };
+      if (state.patientKey === null) return state;
+      if (!state.historyLoaded) return { ...state, pending: [...state.pending, ...action.matches] };
+      if (state.phase !== 'idle' && state.phase !== 'questions') return state;
+      const fired = withFired(state, action.matches);
+      if (fired.length === state.fired.length) return state;
+      return { ...state, phase: 'questions', fired, expanded: true };
     }
     case 'answered':
       if (state.phase !== 'questions') return state;
       return { ...state, answers: { ...state.answers, [action.questionId]: action.answer } };
-    case 'went-to-consent':
-      return state.phase === 'questions' ? { ...state, phase: 'consent', referrer: action.referrer } : state;
+    case 'went-to-consent': {
+      if (state.phase !== 'questions') return state;
+      const lifeDomains = state.form.lifeDomains.length > 0 ? state.form.lifeDomains : action.defaultLifeDomains;
+      return { ...state, phase: 'consent', referrer: action.referrer, form: { ...state.form, lifeDomains } };
+    }
     case 'went-back-to-questions':
       return state.phase === 'consent' ? { ...state, phase: 'questions', form: { ...state.form, consentGiven: false } } : state;
     case 'form-edited':
       if (state.phase !== 'consent') return state;
       return { ...state, form: { ...state.form, ...action.changes }, submitError: null };
+    case 'referrer-chosen':
+      return state.phase === 'consent' ? { ...state, referrer: action.referrer } : state;
     case 'toggled':
       return { ...state, expanded: !state.expanded };
     case 'dismissed':
@@ -134,17 +158,19 @@ export function sidebarReducer(state: SidebarState, action: SidebarAction): Side
       return state.phase === 'consent' && state.form.consentGiven ? { ...state, phase: 'submitting', submitError: null } : state;
     case 'submit-failed':
       return state.phase === 'submitting' ? { ...state, phase: 'consent', submitError: action.message } : state;
-    case 'referral-updated':
-      if (state.phase === 'submitting' || (state.referral && state.referral.referralId === action.referral.referralId)) {
-        return { ...state, phase: 'referral', referral: action.referral };
-      }
-      if (state.earlierReferral?.referralId === action.referral.referralId) return { ...state, earlierReferral: action.referral };
-      return state;
+    case 'referrals-queued':
+      return state.phase === 'submitting' ? { ...state, phase: 'referral', referrals: action.referrals } : state;
+    case 'referral-updated': {
+      const referrals = replaceReferral(state.referrals, action.referral);
+      if (referrals) return { ...state, referrals };
+      const earlierReferrals = replaceReferral(state.earlierReferrals, action.referral);
+      return earlierReferrals ? { ...state, earlierReferrals } : state;
+    }
   }
 }
 
 /** Whether the sidebar is on screen at all. */
 export function isSidebarVisible(state: SidebarState): boolean {
   if (state.patientKey === null || state.phase === 'dismissed' || state.phase === 'negative') return false;
-  return state.phase !== 'idle' || state.earlierReferral !== null;
+  return state.phase !== 'idle' || state.earlierReferrals.length > 0;
 }

@@ -1,107 +1,114 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
-import pageAdapters from '../../../rules/page-adapters.json';
+import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { probeAdapter } from '../../content/adapter-probe';
+import { startEhrPage, type SidebarUi } from '../../content/ehr-page';
 import { createPageDock } from '../../content/page-dock';
-import { pageLocale, readPractitioner } from '../../content/page-reader';
 import { Sidebar } from '../../content/sidebar/Sidebar';
-import { createSidebarController, type SendMessage } from '../../content/sidebar/sidebar-controller';
+import type { PageContext, SendMessage, SidebarActions } from '../../content/sidebar/sidebar-controller';
 import { isSidebarVisible, type SidebarState } from '../../content/sidebar/sidebar-state';
-import { startSignalScanner } from '../../content/signal-scanner';
 import { createTranslator } from '../../shared/i18n';
 import type { RequestMessage, Response, ResponseMap, TabMessage } from '../../shared/messages';
-import { findAdapter, manifestMatchPatterns, type PageAdapter } from '../../shared/page-adapter';
-import { compileTriggers } from '../../shared/rule-engine';
-import './style.css';
+import styles from './style.css?inline';
 
-const adapters = pageAdapters.adapters as PageAdapter[];
 const SIDEBAR_WIDTH_PX = 340;
 const TAB_WIDTH_PX = 36;
 
 export default defineContentScript({
-  matches: manifestMatchPatterns(adapters, import.meta.env.BROWSER),
+  // Registered by the background for exactly the EHR origins the practice configured and the browser
+  // granted; never listed in the manifest, so it runs nowhere else.
+  registration: 'runtime',
   runAt: 'document_idle',
-  cssInjectionMode: 'ui',
+  // The sidebar's CSS is bundled and put in its shadow root: no web-accessible resource a page could probe.
+  cssInjectionMode: 'manual',
 
-  async main(ctx) {
-    // A configured origin is not enough: the path must be an EHR page too. Elsewhere: no work at all.
-    const adapter = findAdapter(adapters, location.href);
-    if (!adapter) return;
-
-    let controller: ReturnType<typeof createSidebarController> | null = null;
-    const onTabMessage = (message: unknown) => {
-      if (typeof message === 'object' && message !== null && (message as TabMessage).type === 'referral/status') {
-        controller?.tabMessage(message as TabMessage);
-      }
-    };
-    browser.runtime.onMessage.addListener(onTabMessage);
-    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onTabMessage));
-
-    const send: SendMessage = <M extends RequestMessage>(message: M) =>
-      browser.runtime.sendMessage(message) as Promise<Response<ResponseMap[M['type']]>>;
-    const config = await send({ type: 'config/get' });
-    if (!config.ok) {
-      console.warn('[Vroegsignaal] no configuration from the background:', config.error.message);
-      return;
-    }
-    if (ctx.isInvalid) return;
-    const { ruleSet, locale } = config.data;
+  main(ctx) {
+    const send: SendMessage = <M extends RequestMessage>(message: M) => browser.runtime.sendMessage(message) as Promise<Response<ResponseMap[M['type']]>>;
     const t = createTranslator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
     const dock = createPageDock(document);
-    ctx.onInvalidated(dock.remove);
+    let ui: ShadowRootContentScriptUi<HTMLElement> | null = null;
+    let uiReady: Promise<ShadowRootContentScriptUi<HTMLElement>> | null = null;
 
-    let draw: (state: SidebarState) => void = () => {};
-    controller = createSidebarController({
-      ruleSet,
-      locale,
+    /** The sidebar's shadow root is made on first use, so an idle page gets nothing added. */
+    function mountSidebar(page: PageContext): SidebarUi {
+      let latest: { state: SidebarState; actions: SidebarActions } | null = null;
+      let removed = false;
+      const draw = () => {
+        if (!ui || !latest || removed) return;
+        const { state, actions } = latest;
+        const visible = isSidebarVisible(state);
+        dock.set(visible ? (state.expanded ? SIDEBAR_WIDTH_PX : TAB_WIDTH_PX) : 0);
+        render(<Sidebar state={state} actions={actions} page={page} t={t} />, ui.mounted!);
+      };
+      uiReady ??= createShadowRootUi(ctx, {
+        name: 'vroegsignaal-sidebar',
+        position: 'inline',
+        anchor: 'body',
+        append: 'last',
+        css: styles,
+        // Keys typed in the sidebar must not reach the EHR's own shortcuts or field listeners.
+        isolateEvents: ['keydown', 'keyup', 'keypress', 'input', 'change'],
+        onMount(container) {
+          const root = document.createElement('div');
+          root.className = 'vs-root';
+          container.append(root);
+          return root;
+        },
+        onRemove(root) {
+          if (root) render(null, root);
+        },
+      }).then((created) => {
+        created.mount();
+        ui = created;
+        return created;
+      });
+      void uiReady.then(draw);
+      return {
+        draw(state, actions) {
+          latest = { state, actions };
+          draw();
+        },
+        contains: (node) => ui !== null && (node === ui.shadowHost || ui.shadowHost.contains(node)),
+        remove() {
+          removed = true;
+          dock.set(0);
+          if (ui?.mounted) render(null, ui.mounted);
+        },
+      };
+    }
+
+    const page = startEhrPage({
+      document,
       send,
-      readPractitioner: () => readPractitioner(document, adapter),
-      render: (state) => draw(state),
+      mountSidebar,
+      now: () => new Date(),
       reportError: (context, error) => console.warn(`[Vroegsignaal] ${context} failed:`, error instanceof Error ? error.message : error),
       describeSubmitError: (response) =>
         response.error.code === 'invalid-referral' || response.error.code === 'invalid-message'
-          ? t('submitError_invalid', [(response.error.problems ?? []).map((p) => `${p.path}: ${p.message}`).join('; ') || response.error.message])
+          ? t('submitError_invalid', [(response.error.problems ?? []).map((p) => p.message).join('; ') || response.error.message])
           : t('submitError_internal', [response.error.message]),
     });
 
-    const ui = await createShadowRootUi(ctx, {
-      name: 'vroegsignaal-sidebar',
-      position: 'inline',
-      anchor: 'body',
-      append: 'last',
-      // Keys typed in the sidebar must not reach the EHR's own shortcuts or field listeners.
-      isolateEvents: ['keydown', 'keyup', 'keypress', 'input', 'change'],
-      onMount(container) {
-        const root = document.createElement('div');
-        root.className = 'vs-root';
-        container.append(root);
-        draw = (state) => {
-          const visible = isSidebarVisible(state);
-          dock.set(visible ? (state.expanded ? SIDEBAR_WIDTH_PX : TAB_WIDTH_PX) : 0);
-          render(<Sidebar state={state} actions={controller!.actions} ruleSet={ruleSet} locale={locale} t={t} />, root);
-        };
-        draw(controller!.state);
-        return root;
-      },
-      onRemove(root) {
-        if (root) render(null, root);
-        draw = () => {};
-      },
-    });
-    ui.mount();
-
-    const scanner = startSignalScanner({
-      document,
-      adapter,
-      matcher: compileTriggers(ruleSet, pageLocale(document)),
-      ignore: (node) => node === ui.shadowHost || ui.shadowHost.contains(node),
-      onPatientChanged: (patient) => controller!.patientChanged(patient),
-      onTriggers: (triggers) => controller!.triggersFound(triggers),
-    });
+    const onTabMessage = (message: unknown) => {
+      if (typeof message !== 'object' || message === null) return undefined;
+      const tabMessage = message as TabMessage;
+      if (tabMessage.type === 'referral/status') page.tabMessage(tabMessage);
+      else if (tabMessage.type === 'configuration/changed') void page.configurationChanged(location.href);
+      else if (tabMessage.type === 'adapter/probe') {
+        return Promise.resolve(probeAdapter(document, tabMessage.adapter, tabMessage.ruleSets, new Date(), (node) => ui !== null && (node === ui.shadowHost || ui.shadowHost.contains(node))));
+      }
+      return undefined;
+    };
+    browser.runtime.onMessage.addListener(onTabMessage);
+    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onTabMessage));
+    // A single-page EHR moves between watched and unwatched paths without loading a page.
+    ctx.addEventListener(window, 'wxt:locationchange', (event) => void page.locationChanged(event.newUrl.href));
     ctx.onInvalidated(() => {
-      scanner.stop();
-      ui.remove();
+      page.stop();
+      dock.remove();
     });
+
+    void page.start(location.href);
   },
 });

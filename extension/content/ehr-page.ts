@@ -1,0 +1,137 @@
+import type { PageConfiguration, Response, TabMessage } from '../shared/messages';
+import { compileTriggers, recurrenceMet, type RuleSetMatch } from '../shared/rule-engine';
+import { pageLanguages, readHistory, readPractitioner } from './page-reader';
+import { createSidebarController, type PageContext, type SendMessage, type SidebarActions } from './sidebar/sidebar-controller';
+import type { SidebarState } from './sidebar/sidebar-state';
+import { startSignalScanner, type SignalScanner } from './signal-scanner';
+
+/** The sidebar as mounted in the page: drawn on every state change, removed when the page goes idle. */
+export interface SidebarUi {
+  draw(state: SidebarState, actions: SidebarActions): void;
+  /** Whether a node is part of the sidebar (never read as page content). */
+  contains(node: Node): boolean;
+  remove(): void;
+}
+
+export interface EhrPageDependencies {
+  document: Document;
+  send: SendMessage;
+  mountSidebar(page: PageContext): SidebarUi;
+  describeSubmitError: (response: Extract<Response<unknown>, { ok: false }>) => string;
+  reportError: (context: string, error: unknown) => void;
+  now: () => Date;
+}
+
+interface Session {
+  adapterId: string;
+  /** The configuration this session runs with, to notice when it changed. */
+  fingerprint: string;
+  scanner: SignalScanner;
+  ui: SidebarUi;
+  controller: ReturnType<typeof createSidebarController>;
+}
+
+/**
+ * The content script's life on a configured origin: asks the background whether this page is an
+ * EHR page it should watch and with what, and stays idle where it should not. It asks again on every
+ * URL change (a single-page EHR moves in and out of watched paths without loading a page) and when
+ * the configuration changes, and then starts, keeps or stops the scanner and sidebar accordingly.
+ */
+export function startEhrPage(deps: EhrPageDependencies) {
+  let session: Session | null = null;
+  let generation = 0;
+  let stopped = false;
+
+  function end(): void {
+    session?.scanner.stop();
+    session?.ui.remove();
+    session = null;
+  }
+
+  function begin(configuration: Extract<PageConfiguration, { active: true }>, fingerprint: string): void {
+    const { adapter } = configuration;
+    const page: PageContext = {
+      adapterId: adapter.id,
+      ruleSets: configuration.ruleSets,
+      recipients: configuration.recipients,
+      users: configuration.users,
+      locale: configuration.locale,
+    };
+    const ui = deps.mountSidebar(page);
+    const controller = createSidebarController({
+      page,
+      send: deps.send,
+      readPractitioner: () => readPractitioner(deps.document, adapter),
+      render: (state, actions) => ui.draw(state, actions),
+      reportError: deps.reportError,
+      describeSubmitError: deps.describeSubmitError,
+    });
+    const languages = pageLanguages(adapter);
+    const matcher = compileTriggers(configuration.ruleSets, languages);
+    const historyRuleSets = configuration.ruleSets.filter((ruleSet) => ruleSet.lookIn === 'consult-and-history');
+    const historyMatcher = historyRuleSets.length > 0 ? compileTriggers(historyRuleSets, languages) : null;
+    const withRecurrence = new Map(configuration.ruleSets.filter((ruleSet) => ruleSet.recurrence).map((ruleSet) => [ruleSet.id, ruleSet]));
+
+    /** Rule sets with a recurrence condition fire only when the history shows enough earlier episodes. */
+    const recurring = (matches: RuleSetMatch[]): RuleSetMatch[] => {
+      if (withRecurrence.size === 0 || !matches.some((match) => withRecurrence.has(match.ruleSetId))) return matches;
+      const history = readHistory(deps.document, adapter);
+      return matches.filter((match) => {
+        const ruleSet = withRecurrence.get(match.ruleSetId);
+        return !ruleSet || recurrenceMet(ruleSet, historyMatcher ?? matcher, history, deps.now());
+      });
+    };
+
+    const scanner = startSignalScanner({
+      document: deps.document,
+      adapter,
+      matcher,
+      historyMatcher,
+      ignore: (node) => ui.contains(node),
+      onPatientChanged: (patient) => controller.patientChanged(patient),
+      onTriggers: (matches) => {
+        const allowed = recurring(matches);
+        if (allowed.length > 0) controller.triggersFound(allowed);
+      },
+    });
+    session = { adapterId: adapter.id, fingerprint, scanner, ui, controller };
+  }
+
+  /** Asks the background what this page is now, and follows. */
+  async function refresh(url: string, reason: 'start' | 'location' | 'configuration'): Promise<void> {
+    const mine = ++generation;
+    const response = await deps.send({ type: 'page/configuration', url });
+    if (stopped || mine !== generation) return;
+    if (!response.ok) {
+      deps.reportError('page configuration', response.error.message);
+      return;
+    }
+    const configuration = response.data;
+    if (!configuration.active) {
+      end();
+      return;
+    }
+    const fingerprint = JSON.stringify(configuration);
+    if (session && session.fingerprint === fingerprint) {
+      // Same EHR view, another path: only who is open may have changed.
+      if (reason === 'location') session.scanner.recheckPatient();
+      return;
+    }
+    end();
+    begin(configuration, fingerprint);
+  }
+
+  return {
+    start: (url: string) => refresh(url, 'start'),
+    locationChanged: (url: string) => refresh(url, 'location'),
+    configurationChanged: (url: string) => refresh(url, 'configuration'),
+    /** A message from the background about this page's referrals. */
+    tabMessage(message: TabMessage): void {
+      if (message.type === 'referral/status') session?.controller.tabMessage(message);
+    },
+    stop(): void {
+      stopped = true;
+      end();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { LocalizedText } from './locale';
+import type { PageAdapter } from './page-adapter';
+import type { RuleSet } from './rule-set';
+
+// What a practice configures. The background owns it: it layers the bundled defaults, what the
+// administrator saved and browser policy, validates every layer, and hands each other context only
+// what it needs. These are the types; the schemas live in background/configuration.
+
+export interface PracticeProfile {
+  name: string;
+  /** The practice's AGB code (eight digits). */
+  agb?: string;
+}
+
+export type UserRole = 'gp' | 'assistant';
+
+/** Someone who works in this browser profile; recorded as who took consent when the EHR page does not say. */
+export interface PracticeUser {
+  id: string;
+  name: string;
+  role: UserRole;
+  agb?: string;
+}
+
+export type EndpointAuth = { scheme: 'none' } | { scheme: 'bearer'; token: string };
+
+/**
+ * In a configuration file, a bearer endpoint may leave its token out (`keepToken`): importing it keeps
+ * the token this browser already has for that endpoint, so an export need not carry secrets.
+ */
+export type FileEndpointAuth = EndpointAuth | { scheme: 'bearer'; keepToken: true };
+
+/** Where referrals go: a social team's FHIR R4 endpoint (its base URL). */
+export interface SocialTeamEndpoint {
+  id: string;
+  name: string;
+  url: string;
+  format: 'fhir-r4';
+  auth: EndpointAuth;
+}
+
+/** A whole configuration, as a configuration file holds it and as the three layers combine into. */
+export interface PracticeConfiguration {
+  practice: PracticeProfile;
+  users: PracticeUser[];
+  endpoints: SocialTeamEndpoint[];
+  ruleSets: RuleSet[];
+  /** Ids of rule sets that are switched off (bundled example sets start off). */
+  disabledRuleSets: string[];
+  adapters: PageAdapter[];
+}
+
+/** The parts of a configuration, each validated, saved, locked by policy and reported on its own. */
+export const CONFIGURATION_SECTIONS = ['practice', 'users', 'endpoints', 'ruleSets', 'disabledRuleSets', 'adapters'] as const;
+export type ConfigurationSection = (typeof CONFIGURATION_SECTIONS)[number];
+
+/** Where a value comes from, lowest first: bundled with the extension, saved by the administrator, browser policy. */
+export type ConfigurationLayer = 'default' | 'saved' | 'policy';
+
+/** What the options page shows of an endpoint's authentication: never the token itself. */
+export type EndpointAuthView = { scheme: 'none' } | { scheme: 'bearer'; tokenHint: string };
+
+/** An item of a list section and the layer it comes from. */
+export interface Sourced<T> {
+  value: T;
+  source: ConfigurationLayer;
+}
+
+/** A problem with one layer's section, which was therefore ignored as a whole. */
+export interface ConfigurationProblem {
+  layer: ConfigurationLayer;
+  section: ConfigurationSection | 'file';
+  path: string;
+  message: string;
+}
+
+/** The version of the configuration file format (`vroegsignaal-configuration` files). */
+export const CONFIGURATION_FILE_FORMAT = 'vroegsignaal-configuration';
+export const CONFIGURATION_FILE_VERSION = 1;
+
+/** A built-in adapter to start from: everything but the adapter's own id, name and pages. */
+export interface AdapterTemplate {
+  id: string;
+  name: LocalizedText;
+  description: LocalizedText;
+  adapter: Omit<PageAdapter, 'id' | 'name' | 'pages'>;
+}
