@@ -24,7 +24,8 @@ export interface OptionsServiceDependencies {
   watchedOrigins: () => Promise<string[]>;
   queryTabs: (patterns: string[]) => Promise<Array<{ id?: number; title?: string; url?: string }>>;
   sendToTab: <M extends TabMessage>(tabId: number, message: M) => Promise<unknown>;
-  injectEhrScript: (tabId: number) => Promise<void>;
+  /** Starts the adapter probe ("Test op open tabblad") in a tab; it answers `adapter/probe` messages. */
+  injectProbeScript: (tabId: number) => Promise<void>;
   injectTeachScript: (tabId: number) => Promise<void>;
   /** Survives the service worker stopping while the administrator clicks around the EHR tab. */
   session: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
@@ -132,15 +133,10 @@ export function createOptionsService(deps: OptionsServiceDependencies) {
         adapter: adapter.value,
         ruleSets: configuration.ruleSets.filter((ruleSet) => !configuration.disabledRuleSets.includes(ruleSet.id)),
       };
-      let findings: unknown;
-      try {
-        findings = await deps.sendToTab(tabId, message);
-      } catch {
-        // Opened before the origin was watched: start the content script there first.
-        await deps.injectEhrScript(tabId);
-        findings = await deps.sendToTab(tabId, message);
-      }
-      return { ok: true, findings: findings as ProbeFindings };
+      // A fresh probe each time: the page (and the extension, after an update) may have changed.
+      await deps.injectProbeScript(tabId);
+      const findings = (await deps.sendToTab(tabId, message)) as ProbeFindings;
+      return { ok: true, findings };
     },
 
     /** Switches a tab into teach mode for the adapter builder. */

@@ -100,7 +100,14 @@ export function startEhrPage(deps: EhrPageDependencies) {
   /** Asks the background what this page is now, and follows. */
   async function refresh(url: string, reason: 'start' | 'location' | 'configuration'): Promise<void> {
     const mine = ++generation;
-    const response = await deps.send({ type: 'page/configuration', url });
+    let response: Response<PageConfiguration>;
+    try {
+      response = await deps.send({ type: 'page/configuration', url });
+    } catch (error) {
+      // The extension was reloaded or its background cannot answer: stay as we are, say why.
+      deps.reportError('page configuration', error);
+      return;
+    }
     if (stopped || mine !== generation) return;
     if (!response.ok) {
       deps.reportError('page configuration', response.error.message);

@@ -15,6 +15,7 @@ import type { TabMessage } from '../shared/messages';
 
 const DELIVERY_ALARM = 'vroegsignaal-delivery';
 const TEACH_SCRIPT_FILE = '/content-scripts/teach.js';
+const PROBE_SCRIPT_FILE = '/content-scripts/probe.js';
 const BROWSER = import.meta.env.BROWSER;
 
 export default defineBackground(() => {
@@ -122,7 +123,9 @@ async function start() {
     },
     queryTabs: (patterns) => browser.tabs.query({ url: patterns }),
     sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message),
-    injectEhrScript: accessApis.injectContentScript,
+    injectProbeScript: async (tabId) => {
+      await browser.scripting.executeScript({ target: { tabId }, files: [PROBE_SCRIPT_FILE] });
+    },
     injectTeachScript: async (tabId) => {
       await browser.scripting.executeScript({ target: { tabId }, files: [TEACH_SCRIPT_FILE] });
     },

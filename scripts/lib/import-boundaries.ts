@@ -37,7 +37,7 @@ export interface ImportGraph {
 export const RULES: BoundaryRule[] = [
   {
     name: 'content script',
-    roots: ['extension/content', 'extension/entrypoints/ehr.content', 'extension/entrypoints/teach.content'],
+    roots: ['extension/content', 'extension/entrypoints/ehr.content', 'extension/entrypoints/teach.content', 'extension/entrypoints/probe.content'],
     forbiddenPackages: ['zod', 'idb', '@electric-sql/pglite'],
     forbiddenFolders: ['extension/background', 'extension/pages', 'extension/entrypoints/background.ts', 'receiver', 'demo-ehr'],
   },

@@ -235,6 +235,35 @@ describe('an administrator configures Vroegsignaal through its options page', ()
     }
   });
 
+  it('asks each question once when two rule sets fire together, and sends one referral per positive rule set', async () => {
+    // The loneliness example, switched on, looking at the consult only (its recurrence reads dated history,
+    // which would make this test depend on today's date).
+    const { recurrence: _recurrence, ...loneliness } = { ...structuredClone(eenzaamheid), lookIn: 'consult' };
+    await (await importConfiguration(env.browser, { ...env.configuration, ruleSets: [loneliness], disabledRuleSets: [] })).close();
+    await waitUntilWatched(env.browser, env.ehrUrl);
+
+    const page = await env.browser.context.newPage();
+    const consult = new ConsultPage(page);
+    await consult.open(env.ehrUrl, 'P-1005');
+    await consult.typeCode('P06');
+    await consult.sidebar.getByText(/Meerdere signalen tegelijk/).waitFor({ timeout: 5_000 });
+    expect(await consult.sidebar.getByRole('group').count()).toBe(6);
+    await consult.answer(/Vindt u het moeilijk om elke maand rond te komen/, 'Ja');
+    await consult.answer(/Voelt u zich vaak alleen/, 'Ja');
+    await consult.answer(/Mist u mensen met wie u kunt praten/, 'Ja');
+    await consult.sidebar.getByText(/Positief voor .*Geldzorgen.*Eenzaamheid/).waitFor();
+    await consult.goToConsent();
+    await consult.tickConsent();
+    await consult.sendButton.click();
+    await expect.poll(async () => consult.status.filter({ hasText: /Afgeleverd/ }).count(), { timeout: 15_000 }).toBe(2);
+    const received = (await env.referrals()).filter((referral) => referral.patientName === 'Tess Verzinsel');
+    expect(received.map((referral) => referral.answers.map((answer) => answer.linkId)).sort()).toEqual([
+      ['make-ends-meet', 'sleep-money-worries', 'unopened-mail'],
+      ['often-alone', 'misses-people', 'wants-more-contact'],
+    ]);
+    await page.close();
+  });
+
   it('shows settings pushed by browser policy as locked, and reports an invalid policy value while ignoring it', async () => {
     // Chromium derives an unpacked extension's id from its folder's path; policy names the id.
     const extensionId = createHash('sha256').update(CHROME_EXTENSION_DIR).digest('hex').slice(0, 32).replace(/./g, (c) => 'abcdefghijklmnop'[parseInt(c, 16)]!);

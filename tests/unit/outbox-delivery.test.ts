@@ -65,7 +65,7 @@ function setup(endpoint: ReturnType<typeof fakeEndpoint>, settings: { endpoint?:
     watchedOrigins: async () => ['http://127.0.0.1:4310'],
     queryTabs: async () => [],
     sendToTab: async () => undefined,
-    injectEhrScript: async () => {},
+    injectProbeScript: async () => {},
     injectTeachScript: async () => {},
     session: { get: async () => ({}), set: async () => {} },
   });

@@ -2,7 +2,6 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
-import { probeAdapter } from '../../content/adapter-probe';
 import { startEhrPage, type SidebarUi } from '../../content/ehr-page';
 import { createPageDock } from '../../content/page-dock';
 import { Sidebar } from '../../content/sidebar/Sidebar';
@@ -95,9 +94,6 @@ export default defineContentScript({
       const tabMessage = message as TabMessage;
       if (tabMessage.type === 'referral/status') page.tabMessage(tabMessage);
       else if (tabMessage.type === 'configuration/changed') void page.configurationChanged(location.href);
-      else if (tabMessage.type === 'adapter/probe') {
-        return Promise.resolve(probeAdapter(document, tabMessage.adapter, tabMessage.ruleSets, new Date(), (node) => ui !== null && (node === ui.shadowHost || ui.shadowHost.contains(node))));
-      }
       return undefined;
     };
     browser.runtime.onMessage.addListener(onTabMessage);
