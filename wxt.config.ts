@@ -1,11 +1,5 @@
 import { defineConfig } from 'wxt';
-
-/**
- * Sites Vroegsignaal may be granted, at run time and per origin, from the options page: the
- * practice's web EHR and its social team's endpoint. Nothing is granted at install, and the EHR
- * content script is registered at run time for exactly the origins the browser granted.
- */
-export const OPTIONAL_HOST_PERMISSIONS = ['https://*/*', 'http://localhost/*', 'http://127.0.0.1/*'];
+import { GRANTABLE_SITE_PATTERNS } from './extension/shared/addresses';
 
 export default defineConfig({
   // Everything that ships in the extension lives in extension/, in folders named after where it runs.
@@ -22,8 +16,10 @@ export default defineConfig({
     description: '__MSG_extensionDescription__',
     default_locale: 'nl',
     permissions: ['storage', 'alarms', 'scripting'],
-    // Manifest V2 (WXT's default for Firefox) lists optional hosts among the optional permissions.
-    ...(manifestVersion === 3 ? { optional_host_permissions: OPTIONAL_HOST_PERMISSIONS } : { optional_permissions: OPTIONAL_HOST_PERMISSIONS }),
+    // Sites are granted at run time and per origin, from the options page: the practice's EHR and its
+    // social team's endpoint; nothing at install. Manifest V2 (WXT's default for Firefox) lists
+    // optional hosts among the optional permissions.
+    ...(manifestVersion === 3 ? { optional_host_permissions: GRANTABLE_SITE_PATTERNS } : { optional_permissions: GRANTABLE_SITE_PATTERNS }),
     // Browser policy (IT) may push the practice's configuration; its format is in this file.
     storage: { managed_schema: 'managed-schema.json' },
     ...(browser === 'firefox'

@@ -17,6 +17,7 @@ import { CONFIGURATION_FILE_FORMAT, CONFIGURATION_FILE_VERSION } from '../../sha
 import { LOCALES } from '../../shared/locale';
 import type { PageAdapter } from '../../shared/page-adapter';
 import type { RuleSet } from '../../shared/rule-set';
+import { checkEhrOrigin, checkEndpointUrl } from '../../shared/addresses';
 import type { Exactly } from '../../shared/type-checks';
 import { selectorProblem } from './selector-syntax';
 
@@ -130,12 +131,10 @@ const selector = z.string().max(500, 'must be at most 500 characters').superRefi
 });
 const attributeName = z.string().regex(/^[a-z][a-z0-9_.:-]{0,63}$/i, 'must be an attribute name such as data-patient-id');
 
-/** An EHR origin: https, or http on this computer (for a local test HIS). */
-export function isAllowedOrigin(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  if (url.origin !== value) return false;
-  return url.protocol === 'https:' || (url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1'));
+/** An EHR origin exactly as written (no trailing slash, no path): see shared/addresses.ts. */
+function isAllowedOrigin(value: string): boolean {
+  const checked = checkEhrOrigin(value);
+  return checked.ok && checked.origin === value;
 }
 
 const urlKeyTemplate = z.string().superRefine((value, ctx) => {
@@ -193,12 +192,8 @@ export const pageAdapterSchema = z.strictObject({
     .optional(),
 });
 
-/** A social team's endpoint URL: https, or http on this computer (the reference receiver). */
-export function isAllowedEndpointUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  if (url.username || url.password || url.search || url.hash) return false;
-  return url.protocol === 'https:' || (url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1'));
+function isAllowedEndpointUrl(value: string): boolean {
+  return checkEndpointUrl(value).ok;
 }
 
 const bearerToken = z.string().regex(/^[\x21-\x7e]{8,4096}$/, 'must be 8 to 4096 printable characters without spaces');

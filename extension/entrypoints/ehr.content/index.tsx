@@ -7,6 +7,7 @@ import { createPageDock } from '../../content/page-dock';
 import { Sidebar } from '../../content/sidebar/Sidebar';
 import type { PageContext, SendMessage, SidebarActions } from '../../content/sidebar/sidebar-controller';
 import { isSidebarVisible, type SidebarState } from '../../content/sidebar/sidebar-state';
+import { SIDEBAR_HOST } from '../../content/ui-hosts';
 import { createTranslator } from '../../shared/i18n';
 import type { RequestMessage, Response, ResponseMap, TabMessage } from '../../shared/messages';
 import styles from './style.css?inline';
@@ -41,7 +42,7 @@ export default defineContentScript({
         render(<Sidebar state={state} actions={actions} page={page} t={t} />, ui.mounted!);
       };
       uiReady ??= createShadowRootUi(ctx, {
-        name: 'vroegsignaal-sidebar',
+        name: SIDEBAR_HOST,
         position: 'inline',
         anchor: 'body',
         append: 'last',

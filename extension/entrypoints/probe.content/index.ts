@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { probeAdapter } from '../../content/adapter-probe';
+import { SIDEBAR_HOST, TEACH_HOST } from '../../content/ui-hosts';
 import type { TabMessage } from '../../shared/messages';
 
 export default defineContentScript({
@@ -10,7 +11,7 @@ export default defineContentScript({
 
   main(ctx) {
     const ours = (node: Node) => {
-      const host = document.querySelector('vroegsignaal-sidebar, vroegsignaal-teach');
+      const host = document.querySelector(`${SIDEBAR_HOST}, ${TEACH_HOST}`);
       return host !== null && (node === host || host.contains(node));
     };
     const onMessage = (message: unknown) => {

@@ -4,6 +4,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { nextStep, teachableElement, teachElement, toProposal, type Taught, type TeachStep } from '../../content/builder/teach-session';
 import { TeachOverlay } from '../../content/builder/TeachOverlay';
+import { TEACH_HOST } from '../../content/ui-hosts';
 import { createTranslator } from '../../shared/i18n';
 import type { RequestMessage, Response, ResponseMap } from '../../shared/messages';
 import styles from './style.css?inline';
@@ -24,7 +25,7 @@ export default defineContentScript({
     let highlight: HTMLDivElement | null = null;
 
     const ui = await createShadowRootUi(ctx, {
-      name: 'vroegsignaal-teach',
+      name: TEACH_HOST,
       position: 'inline',
       anchor: 'body',
       append: 'last',

@@ -7,7 +7,7 @@ import { adapterFromProposal, type NewAdapterPlace } from './adapter-from-propos
 import type { SectionProps } from './dependencies';
 import { slugify, uniqueId } from './ids';
 import { JsonEditor } from './JsonEditor';
-import { checkEhrOrigin } from './origins';
+import { checkEhrOrigin } from '../../shared/addresses';
 import { OpenTabList, TabProbe, type OpenTab } from './TabProbe';
 import { msg } from './ui';
 

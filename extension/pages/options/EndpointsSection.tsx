@@ -3,7 +3,7 @@ import type { ConfigurationLayer } from '../../shared/configuration';
 import type { EndpointTestResult, EndpointView, OptionsView, Problem } from '../../shared/messages';
 import { AccessStatus, addressProblemKey, releaseUnusedAccess } from './access';
 import type { OptionsDependencies, SectionProps } from './dependencies';
-import { checkEndpointUrl, originOf } from './origins';
+import { checkEndpointUrl, originOf } from '../../shared/addresses';
 import { CardHeading, IsolatedList, LockedNote, msg } from './ui';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;

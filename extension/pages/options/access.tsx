@@ -4,7 +4,7 @@ import type { MessageKey } from '../../shared/i18n';
 import type { OptionsView } from '../../shared/messages';
 import type { OptionsDependencies, PageActions } from './dependencies';
 import type { HostAccess } from './host-access';
-import type { AddressProblem } from './origins';
+import type { AddressProblem } from '../../shared/addresses';
 import { msg } from './ui';
 
 /** Every origin an adapter page or an endpoint of `view` needs access to. */

@@ -1,11 +1,18 @@
-// Checks the page makes before asking the browser for access, so an administrator hears at once
-// what is wrong with an address. The background validates again and stays the authority.
+// Which addresses Vroegsignaal may be given: the practice's EHR and its social team's endpoint, over
+// https, or http on this computer only (a local test HIS or the reference receiver). One rule for the
+// background's validation and the options page, which checks an address before asking the browser.
 
 /** Why an address cannot be used. */
 export type AddressProblem = 'empty' | 'not-a-url' | 'not-https' | 'has-path' | 'has-extras';
 
+/** The names this computer answers to: only there may a site be plain http. */
+const LOCAL_HOSTS: readonly string[] = ['localhost', '127.0.0.1'];
+
+/** Match patterns of every site Vroegsignaal could ever be granted: its optional host permissions. */
+export const GRANTABLE_SITE_PATTERNS = ['https://*/*', ...LOCAL_HOSTS.map((host) => `http://${host}/*`)];
+
 function isLocal(url: URL): boolean {
-  return url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  return LOCAL_HOSTS.includes(url.hostname);
 }
 
 /**
