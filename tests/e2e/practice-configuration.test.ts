@@ -11,6 +11,7 @@ import { ConsultPage } from '../../scripts/lib/consult';
 import { importConfiguration, waitUntilWatched } from '../../scripts/lib/practice-setup';
 import { policyFor } from '../../scripts/policy';
 import { acceptPermissionPrompt } from '../../scripts/lib/virtual-display';
+import { seriousAccessibilityViolations } from './axe';
 import { startEnvironment, startLookalikePage, type Environment } from './environment';
 import { OTHER_EHR_PATIENTS, OTHER_EHR_SELECTORS, otherEhrChartPath } from './other-ehr/fixture';
 import { startOtherEhr } from './other-ehr/server';
@@ -58,6 +59,8 @@ describe('an administrator configures Vroegsignaal through its options page', ()
 
     const options = await env.browser.openOptions();
     await shoot(options, 'admin-1-na-installatie');
+    const violations = await seriousAccessibilityViolations(options);
+    expect(violations, JSON.stringify(violations)).toEqual([]);
 
     // The social team's endpoint: the reference receiver.
     const endpoints = options.locator('#endpoints');

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ConsultPage } from '../../scripts/lib/consult';
+import { seriousAccessibilityViolations } from './axe';
 import { startEnvironment, startLookalikePage, type Environment } from './environment';
 
 let env: Environment;
@@ -165,11 +165,11 @@ describe('on the demo consult page', () => {
     await page.keyboard.press('Enter');
     await expect(consult.sidebar.getByRole('heading', { name: 'Toestemming van de patiënt' }).evaluate((h) => h === (h.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
 
-    const violations = await runAxe(page);
+    const violations = await seriousAccessibilityViolations(page, ['vroegsignaal-sidebar']);
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
 
     await consult.sidebar.getByRole('button', { name: 'Terug naar de vragen' }).click();
-    expect(await runAxe(page)).toEqual([]);
+    expect(await seriousAccessibilityViolations(page, ['vroegsignaal-sidebar'])).toEqual([]);
   });
 
   it('gives no sidebar on a page that is not the demo EHR', async () => {
@@ -203,16 +203,3 @@ describe('on the demo consult page', () => {
     expect(received[0]!.timesReceived).toBe(1);
   });
 });
-
-/** Runs axe-core on the sidebar (through its open shadow root); returns serious and critical violations. */
-async function runAxe(target: Page): Promise<Array<{ id: string; impact: string | null; nodes: number }>> {
-  const require = createRequire(import.meta.url);
-  await target.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  return target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: unknown[] }> }> } }).axe;
-    const result = await axe.run({ include: [['vroegsignaal-sidebar']] }, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-}

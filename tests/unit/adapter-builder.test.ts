@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
-import { nextStep, teachableElement, teachElement, toProposal, type Taught } from '../../extension/content/builder/teach-session';
+import { nextStep, refreshFound, teachableElement, teachElement, toProposal, type Taught } from '../../extension/content/builder/teach-session';
 import { probeAdapter } from '../../extension/content/adapter-probe';
 import type { PageAdapter } from '../../extension/shared/page-adapter';
 import { defaultRuleSet } from './helpers';
@@ -46,6 +46,15 @@ describe('the adapter builder', () => {
     });
     // The options page gets selectors, never what they found.
     expect(JSON.stringify(proposal)).not.toMatch(/Noor|Hoofdpijn|___/);
+  });
+
+  it('shows live what each proposed selector finds as the page changes', () => {
+    const taught: Taught = { name: teachElement('name', el('[data-testid="patient-name"]'), {}, location.href) };
+    expect(taught.name!.found).toBe('Noor Fictief');
+    el('[data-testid="patient-name"]').textContent = 'Bram Verzonnen';
+    expect(refreshFound(taught, document).name).toMatchObject({ found: 'Bram Verzonnen', matches: 1 });
+    el('[data-testid="patient-name"]').remove();
+    expect(refreshFound(taught, document).name).toMatchObject({ found: '', matches: 0 });
   });
 
   it('points at the shadow host when the click lands inside an open shadow root', () => {

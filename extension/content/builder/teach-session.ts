@@ -50,6 +50,26 @@ export function teachElement(step: TeachStep, clicked: Element, taught: Taught, 
   return taughtElement;
 }
 
+/**
+ * What each taught selector finds on the page now: the builder shows it live, so the administrator
+ * sees a selector follow the page (another patient opened, a list re-rendered) before saving it.
+ */
+export function refreshFound(taught: Taught, doc: Document): Taught {
+  const refreshed: Taught = {};
+  for (const step of TEACH_STEPS) {
+    const element = taught[step];
+    if (!element) continue;
+    let matches: Element[] = [];
+    try {
+      matches = Array.from(doc.querySelectorAll(element.selector));
+    } catch {
+      // A proposal is always a valid selector; a page that rewrote itself oddly just finds nothing.
+    }
+    refreshed[step] = { ...element, matches: matches.length, found: elementText(matches[0] ?? null).slice(0, 200) };
+  }
+  return refreshed;
+}
+
 /** The step after `step` that has not been taught yet, or null when all are done. */
 export function nextStep(taught: Taught, skipped: ReadonlySet<TeachStep>): TeachStep | null {
   return TEACH_STEPS.find((step) => !taught[step] && !skipped.has(step)) ?? null;

@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
-import { nextStep, teachableElement, teachElement, toProposal, type Taught, type TeachStep } from '../../content/builder/teach-session';
+import { nextStep, refreshFound, teachableElement, teachElement, toProposal, type Taught, type TeachStep } from '../../content/builder/teach-session';
 import { TeachOverlay } from '../../content/builder/TeachOverlay';
 import { TEACH_HOST } from '../../content/ui-hosts';
 import { createTranslator } from '../../shared/i18n';
@@ -140,6 +140,13 @@ export default defineContentScript({
       document.removeEventListener('keydown', onKey, true);
       if (highlight) highlight.hidden = true;
     }
+
+    // Live: what each proposed selector finds follows the page while the administrator works.
+    ctx.setInterval(() => {
+      if (stopped || Object.keys(taught).length === 0) return;
+      taught = refreshFound(taught, document);
+      draw();
+    }, 1_000);
 
     document.addEventListener('click', onClick, true);
     for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick']) document.addEventListener(type, swallow, true);
