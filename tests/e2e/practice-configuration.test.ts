@@ -16,8 +16,8 @@ import { startEnvironment, startLookalikePage, type Environment } from './enviro
 import { OTHER_EHR_PATIENTS, OTHER_EHR_SELECTORS, otherEhrChartPath } from './other-ehr/fixture';
 import { startOtherEhr } from './other-ehr/server';
 
-/** Screenshots of the administrator's path; the README shows them. */
-const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
+/** Screenshots of the administrator's path; `npm run screenshots` copies them to docs/ for the README. */
+const SCREENSHOTS = resolve(import.meta.dirname, '../../.test-output/screenshots');
 const POLICY_DIR = '/etc/chromium/policies/managed';
 
 let env: Environment;

@@ -119,14 +119,17 @@ export function mergeLayers(defaults: PracticeConfiguration, saved: LayerValues,
   };
 }
 
-/** Warnings about parts that do not fit together (not errors: the administrator may be half-way). */
-export function crossCheck(config: PracticeConfiguration): ConfigurationProblem[] {
+/**
+ * Warnings about parts that do not fit together (not errors: the administrator may be half-way),
+ * each under the layer the part in question comes from.
+ */
+export function crossCheck(config: PracticeConfiguration & { sources: EffectiveConfiguration['sources'] }): ConfigurationProblem[] {
   const problems: ConfigurationProblem[] = [];
   const endpointIds = new Set(config.endpoints.map((endpoint) => endpoint.id));
   config.ruleSets.forEach((ruleSet, index) => {
     if (!config.disabledRuleSets.includes(ruleSet.id) && !endpointIds.has(ruleSet.referral.endpoint)) {
       problems.push({
-        layer: 'saved',
+        layer: config.sources.ruleSets[ruleSet.id] ?? 'saved',
         section: 'ruleSets',
         path: `ruleSets[${index}].referral.endpoint`,
         message: `rule set "${ruleSet.id}" sends to endpoint "${ruleSet.referral.endpoint}", which is not configured: its referrals cannot be sent`,
@@ -139,7 +142,12 @@ export function crossCheck(config: PracticeConfiguration): ConfigurationProblem[
       const key = `${page.origin}${page.pathPrefix}`;
       const other = origins.get(key);
       if (other && other !== adapter.id) {
-        problems.push({ layer: 'saved', section: 'adapters', path: 'adapters', message: `adapters "${other}" and "${adapter.id}" both claim ${key}; the first one wins` });
+        problems.push({
+          layer: config.sources.adapters[adapter.id] ?? 'saved',
+          section: 'adapters',
+          path: 'adapters',
+          message: `adapters "${other}" and "${adapter.id}" both claim ${key}; the first one wins`,
+        });
       }
       origins.set(key, adapter.id);
     }
