@@ -1,4 +1,5 @@
 import { formatPath } from '../../contract/referral-contract';
+import { enabledRuleSets } from '../shared/configuration';
 import type { Locale } from '../shared/locale';
 import type { ContentRequest, ErrorCode, OptionsRequest, Problem, RequestMessage, Response, ResponseMap } from '../shared/messages';
 import { findAdapter, type PageAdapter } from '../shared/page-adapter';
@@ -71,14 +72,8 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
     if (!identified.ok) return fail('invalid-sender', identified.reason);
     const { sender } = identified;
     const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-    const kind = REQUEST_TYPES.shared.includes(type as never)
-      ? 'shared'
-      : REQUEST_TYPES.content.includes(type as never)
-        ? 'content'
-        : REQUEST_TYPES.options.includes(type as never)
-          ? 'options'
-          : null;
-    if (kind === null) return fail('invalid-message', 'message does not follow the protocol', [{ path: 'type', message: `unknown message type ${JSON.stringify(type)}` }]);
+    const kind = (['content', 'options', 'shared'] as const).find((candidate) => (REQUEST_TYPES[candidate] as readonly unknown[]).includes(type));
+    if (kind === undefined) return fail('invalid-message', 'message does not follow the protocol', [{ path: 'type', message: `unknown message type ${JSON.stringify(type)}` }]);
     if (kind === 'content' && sender.kind !== 'ehr-tab') return fail('invalid-sender', `${String(type)} is for the EHR page's content script`);
     if (kind === 'options' && sender.kind !== 'extension-page') return fail('invalid-sender', `${String(type)} is for the extension's own pages`);
     const parsed = requestSchemas[kind].safeParse(raw);
@@ -118,7 +113,7 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
       const configuration = await deps.configuration.current();
       const adapter = findAdapter(configuration.adapters, message.url);
       if (!adapter) return ok({ active: false as const, reason: 'not-watched' as const });
-      const ruleSets = configuration.ruleSets.filter((ruleSet) => !configuration.disabledRuleSets.includes(ruleSet.id));
+      const ruleSets = enabledRuleSets(configuration);
       const recipients = Object.fromEntries(
         ruleSets.map((ruleSet) => [ruleSet.id, configuration.endpoints.find((endpoint) => endpoint.id === ruleSet.referral.endpoint)?.name ?? null]),
       );

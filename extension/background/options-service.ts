@@ -1,4 +1,4 @@
-import type { SocialTeamEndpoint } from '../shared/configuration';
+import { enabledRuleSets, type AdapterTemplate, type SocialTeamEndpoint } from '../shared/configuration';
 import type {
   AdapterProposal,
   EndpointTestResult,
@@ -9,7 +9,6 @@ import type {
   TabMessage,
 } from '../shared/messages';
 import type { ConfigurationService } from './configuration/configuration-service';
-import { adapterTemplates } from './configuration/defaults';
 import type { EffectiveConfiguration } from './configuration/layers';
 import { parseJsonText, parsePageAdapter } from './configuration/validation';
 import { originPattern } from '../shared/page-adapter';
@@ -17,6 +16,8 @@ import { adapterOrigins } from './ehr-access';
 
 export interface OptionsServiceDependencies {
   configuration: ConfigurationService;
+  /** The built-in adapters, checked once at start. */
+  templates: AdapterTemplate[];
   browserName: string;
   fetch: typeof fetch;
   containsPermission: (pattern: string) => Promise<boolean>;
@@ -67,7 +68,7 @@ export function createOptionsService(deps: OptionsServiceDependencies) {
       adapters: effective.adapters.map((value) => ({ value, source: effective.sources.adapters[value.id] ?? 'saved' })),
       lockedSections: effective.lockedSections,
       problems: effective.problems,
-      templates: adapterTemplates(),
+      templates: deps.templates,
       hostAccess,
       watchedOrigins: await deps.watchedOrigins(),
       accessPatterns,
@@ -131,7 +132,7 @@ export function createOptionsService(deps: OptionsServiceDependencies) {
       const message: TabMessage = {
         type: 'adapter/probe',
         adapter: adapter.value,
-        ruleSets: configuration.ruleSets.filter((ruleSet) => !configuration.disabledRuleSets.includes(ruleSet.id)),
+        ruleSets: enabledRuleSets(configuration),
       };
       // A fresh probe each time: the page (and the extension, after an update) may have changed.
       await deps.injectProbeScript(tabId);

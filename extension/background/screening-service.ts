@@ -1,4 +1,4 @@
-import type { PracticeConfiguration } from '../shared/configuration';
+import { enabledRuleSets, type PracticeConfiguration } from '../shared/configuration';
 import type { Problem, ReferralRequest, ReferralStatus, Suppression, TriggerSummary } from '../shared/messages';
 import type { RuleSet } from '../shared/rule-set';
 import type { AuditEvent, ScreeningEvent, VroegsignaalDatabase } from './database';
@@ -14,11 +14,6 @@ export interface ScreeningServiceDependencies {
   now: () => Date;
   uuid: () => string;
   log: (context: string, error: unknown) => void;
-}
-
-/** Enabled rule sets by id, in configuration order. */
-function enabledRuleSets(configuration: PracticeConfiguration): RuleSet[] {
-  return configuration.ruleSets.filter((ruleSet) => !configuration.disabledRuleSets.includes(ruleSet.id));
 }
 
 /**

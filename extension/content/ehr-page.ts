@@ -1,5 +1,5 @@
 import type { PageConfiguration, Response, TabMessage } from '../shared/messages';
-import { compileTriggers, recurrenceMet, type RuleSetMatch } from '../shared/rule-engine';
+import { compileTriggers, recurrenceMet, type HistoryItem, type RuleSetMatch } from '../shared/rule-engine';
 import { pageLanguages, readHistory, readPractitioner } from './page-reader';
 import { createSidebarController, type PageContext, type SendMessage, type SidebarActions } from './sidebar/sidebar-controller';
 import type { SidebarState } from './sidebar/sidebar-state';
@@ -23,7 +23,6 @@ export interface EhrPageDependencies {
 }
 
 interface Session {
-  adapterId: string;
   /** The configuration this session runs with, to notice when it changed. */
   fingerprint: string;
   scanner: SignalScanner;
@@ -72,13 +71,21 @@ export function startEhrPage(deps: EhrPageDependencies) {
     const historyMatcher = historyRuleSets.length > 0 ? compileTriggers(historyRuleSets, languages) : null;
     const withRecurrence = new Map(configuration.ruleSets.filter((ruleSet) => ruleSet.recurrence).map((ruleSet) => [ruleSet.id, ruleSet]));
 
+    // Whether each rule set's recurrence holds for the open patient: worked out once per patient, so a
+    // trigger repeated on every keystroke does not read the (possibly long) history again.
+    let recurrenceMetFor = new Map<string, boolean>();
+    let history: HistoryItem[] | null = null;
     /** Rule sets with a recurrence condition fire only when the history shows enough earlier episodes. */
     const recurring = (matches: RuleSetMatch[]): RuleSetMatch[] => {
       if (withRecurrence.size === 0 || !matches.some((match) => withRecurrence.has(match.ruleSetId))) return matches;
-      const history = readHistory(deps.document, adapter);
       return matches.filter((match) => {
         const ruleSet = withRecurrence.get(match.ruleSetId);
-        return !ruleSet || recurrenceMet(ruleSet, historyMatcher ?? matcher, history, deps.now());
+        if (!ruleSet) return true;
+        if (!recurrenceMetFor.has(ruleSet.id)) {
+          history ??= readHistory(deps.document, adapter);
+          recurrenceMetFor.set(ruleSet.id, recurrenceMet(ruleSet, historyMatcher ?? matcher, history, deps.now()));
+        }
+        return recurrenceMetFor.get(ruleSet.id)!;
       });
     };
 
@@ -88,13 +95,17 @@ export function startEhrPage(deps: EhrPageDependencies) {
       matcher,
       historyMatcher,
       ignore: (node) => ui.contains(node),
-      onPatientChanged: (patient) => controller.patientChanged(patient),
+      onPatientChanged: (patient) => {
+        recurrenceMetFor = new Map();
+        history = null;
+        controller.patientChanged(patient);
+      },
       onTriggers: (matches) => {
         const allowed = recurring(matches);
         if (allowed.length > 0) controller.triggersFound(allowed);
       },
     });
-    session = { adapterId: adapter.id, fingerprint, scanner, ui, controller };
+    session = { fingerprint, scanner, ui, controller };
   }
 
   /** Asks the background what this page is now, and follows. */

@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createConfigurationService } from '../background/configuration/configuration-service';
-import { bundledDefaults } from '../background/configuration/defaults';
+import { adapterTemplates, bundledDefaults } from '../background/configuration/defaults';
 import { openVroegsignaalDatabase } from '../background/database';
 import { createDeliveryService, toReferralStatus } from '../background/delivery';
 import { adapterOrigins, EHR_CONTENT_SCRIPT_FILE, syncEhrContentScript, type EhrAccessApis } from '../background/ehr-access';
@@ -113,12 +113,13 @@ async function start() {
   });
   const options = createOptionsService({
     configuration,
+    templates: adapterTemplates(),
     browserName: BROWSER,
     fetch: (input, init) => fetch(input, init),
     containsPermission: accessApis.containsPermission,
-    // Settled first, so the options page never shows a registration that is about to change.
+    // After any sync under way, so the options page never shows a registration that is about to change.
     watchedOrigins: async () => {
-      await syncAccess();
+      await syncing;
       return watched;
     },
     queryTabs: (patterns) => browser.tabs.query({ url: patterns }),

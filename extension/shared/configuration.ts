@@ -50,6 +50,11 @@ export interface PracticeConfiguration {
   adapters: PageAdapter[];
 }
 
+/** The rule sets that are switched on, in configuration order. */
+export function enabledRuleSets(configuration: Pick<PracticeConfiguration, 'ruleSets' | 'disabledRuleSets'>): RuleSet[] {
+  return configuration.ruleSets.filter((ruleSet) => !configuration.disabledRuleSets.includes(ruleSet.id));
+}
+
 /** The parts of a configuration, each validated, saved, locked by policy and reported on its own. */
 export const CONFIGURATION_SECTIONS = ['practice', 'users', 'endpoints', 'ruleSets', 'disabledRuleSets', 'adapters'] as const;
 export type ConfigurationSection = (typeof CONFIGURATION_SECTIONS)[number];

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createConfigurationService } from '../../extension/background/configuration/configuration-service';
-import { bundledDefaults } from '../../extension/background/configuration/defaults';
+import { adapterTemplates, bundledDefaults } from '../../extension/background/configuration/defaults';
 import { createOptionsService } from '../../extension/background/options-service';
 import { socialTeamEndpoint } from './helpers';
 
@@ -15,6 +15,7 @@ function setup(answer: (url: string, init?: RequestInit) => Promise<Response>) {
       defaults: bundledDefaults(),
       storage: { local: { get: async (key) => ({ [key]: saved[key] }), set: async () => {} }, managed: { get: async () => ({}) } },
     }),
+    templates: adapterTemplates(),
     browserName: 'chrome',
     fetch: fetch as unknown as typeof globalThis.fetch,
     containsPermission: async () => false,

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createConfigurationService } from '../../extension/background/configuration/configuration-service';
-import { bundledDefaults } from '../../extension/background/configuration/defaults';
+import { adapterTemplates, bundledDefaults } from '../../extension/background/configuration/defaults';
 import { createMessageHandler, type MessageSenderInfo } from '../../extension/background/message-handler';
 import { openVroegsignaalDatabase, type OutboxEntry, type VroegsignaalDatabase } from '../../extension/background/database';
 import { createDeliveryService, retryDelayMs } from '../../extension/background/delivery';
@@ -59,6 +59,7 @@ function setup(endpoint: ReturnType<typeof fakeEndpoint>, settings: { endpoint?:
   const screening = createScreeningService({ db, delivery, configuration: () => configuration.current(), now: () => new Date(clock), uuid: sequentialUuids(), log: () => {} });
   const options = createOptionsService({
     configuration,
+    templates: adapterTemplates(),
     browserName: 'chrome',
     fetch: endpoint.fetch,
     containsPermission: async () => true,

@@ -86,7 +86,7 @@ export function createConfigurationService(deps: {
   function changeSaved(change: (saved: LayerValues, effective: EffectiveConfiguration) => LayerValues | Problem[]): Promise<ChangeResult> {
     const run = async (): Promise<ChangeResult> => {
       const [{ values }, effective] = await Promise.all([readSaved(), current()]);
-      const next = change(structuredClone(values), effective);
+      const next = change(values, effective);
       if (Array.isArray(next)) return { ok: false, problems: next };
       await deps.storage.local.set({ [SAVED_KEY]: next });
       return { ok: true, configuration: await reload() };

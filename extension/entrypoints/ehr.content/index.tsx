@@ -1,9 +1,9 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { startEhrPage, type SidebarUi } from '../../content/ehr-page';
 import { createPageDock } from '../../content/page-dock';
+import { mountShadowHost, type ShadowHost } from '../../content/shadow-host';
 import { Sidebar } from '../../content/sidebar/Sidebar';
 import type { PageContext, SendMessage, SidebarActions } from '../../content/sidebar/sidebar-controller';
 import { isSidebarVisible, type SidebarState } from '../../content/sidebar/sidebar-state';
@@ -27,53 +27,31 @@ export default defineContentScript({
     const send: SendMessage = <M extends RequestMessage>(message: M) => browser.runtime.sendMessage(message) as Promise<Response<ResponseMap[M['type']]>>;
     const t = createTranslator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
     const dock = createPageDock(document);
-    let ui: ShadowRootContentScriptUi<HTMLElement> | null = null;
-    let uiReady: Promise<ShadowRootContentScriptUi<HTMLElement>> | null = null;
+    let ui: ShadowHost | null = null;
 
-    /** The sidebar's shadow root is made on first use, so an idle page gets nothing added. */
+    /** The sidebar's host is added on first use, so an idle page gets nothing added. */
     function mountSidebar(page: PageContext): SidebarUi {
-      let latest: { state: SidebarState; actions: SidebarActions } | null = null;
-      let removed = false;
-      const draw = () => {
-        if (!ui || !latest || removed) return;
-        const { state, actions } = latest;
-        const visible = isSidebarVisible(state);
-        dock.set(visible ? (state.expanded ? SIDEBAR_WIDTH_PX : TAB_WIDTH_PX) : 0);
-        render(<Sidebar state={state} actions={actions} page={page} t={t} />, ui.mounted!);
-      };
-      uiReady ??= createShadowRootUi(ctx, {
+      ui ??= mountShadowHost(document, {
         name: SIDEBAR_HOST,
-        position: 'inline',
-        anchor: 'body',
-        append: 'last',
         css: styles,
+        containerClass: 'vs-root',
         // Keys typed in the sidebar must not reach the EHR's own shortcuts or field listeners.
         isolateEvents: ['keydown', 'keyup', 'keypress', 'input', 'change'],
-        onMount(container) {
-          const root = document.createElement('div');
-          root.className = 'vs-root';
-          container.append(root);
-          return root;
-        },
-        onRemove(root) {
-          if (root) render(null, root);
-        },
-      }).then((created) => {
-        created.mount();
-        ui = created;
-        return created;
       });
-      void uiReady.then(draw);
+      const { container, contains } = ui;
+      let removed = false;
       return {
-        draw(state, actions) {
-          latest = { state, actions };
-          draw();
+        draw(state: SidebarState, actions: SidebarActions) {
+          if (removed) return;
+          const visible = isSidebarVisible(state);
+          dock.set(visible ? (state.expanded ? SIDEBAR_WIDTH_PX : TAB_WIDTH_PX) : 0);
+          render(<Sidebar state={state} actions={actions} page={page} t={t} />, container);
         },
-        contains: (node) => ui !== null && (node === ui.shadowHost || ui.shadowHost.contains(node)),
+        contains,
         remove() {
           removed = true;
           dock.set(0);
-          if (ui?.mounted) render(null, ui.mounted);
+          render(null, container);
         },
       };
     }
@@ -104,6 +82,7 @@ export default defineContentScript({
     ctx.onInvalidated(() => {
       page.stop();
       dock.remove();
+      ui?.remove();
     });
 
     void page.start(location.href);

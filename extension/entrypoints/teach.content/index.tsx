@@ -1,9 +1,9 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { nextStep, refreshFound, teachableElement, teachElement, toProposal, type Taught, type TeachStep } from '../../content/builder/teach-session';
 import { TeachOverlay } from '../../content/builder/TeachOverlay';
+import { mountShadowHost } from '../../content/shadow-host';
 import { TEACH_HOST } from '../../content/ui-hosts';
 import { createTranslator } from '../../shared/i18n';
 import type { RequestMessage, Response, ResponseMap } from '../../shared/messages';
@@ -14,7 +14,7 @@ export default defineContentScript({
   registration: 'runtime',
   cssInjectionMode: 'manual',
 
-  async main(ctx) {
+  main(ctx) {
     const t = createTranslator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
     const send = <M extends RequestMessage>(message: M) => browser.runtime.sendMessage(message) as Promise<Response<ResponseMap[M['type']]>>;
     let taught: Taught = {};
@@ -22,32 +22,26 @@ export default defineContentScript({
     const skipped = new Set<TeachStep>();
     let sent = false;
     let stopped = false;
-    let highlight: HTMLDivElement | null = null;
-
-    const ui = await createShadowRootUi(ctx, {
+    const ui = mountShadowHost(document, {
       name: TEACH_HOST,
-      position: 'inline',
-      anchor: 'body',
-      append: 'last',
       css: styles,
+      containerClass: 'vs-teach-root',
       isolateEvents: ['keydown', 'keyup', 'keypress', 'input', 'change'],
-      onMount(container) {
-        const root = document.createElement('div');
-        root.className = 'vs-teach-root';
-        highlight = document.createElement('div');
-        highlight.className = 'vs-teach-highlight';
-        highlight.hidden = true;
-        container.append(root, highlight);
-        return root;
-      },
-      onRemove(root) {
-        if (root) render(null, root);
-      },
     });
-    const ours = (node: EventTarget | undefined) => node instanceof Node && (node === ui.shadowHost || ui.shadowHost.contains(node));
+    const overlay = document.createElement('div');
+    const highlight = document.createElement('div');
+    highlight.className = 'vs-teach-highlight';
+    highlight.hidden = true;
+    ui.container.append(overlay, highlight);
+    let removed = false;
+    const removeUi = () => {
+      removed = true;
+      render(null, overlay);
+      ui.remove();
+    };
 
     function draw(): void {
-      if (!ui.mounted) return;
+      if (removed) return;
       render(
         <TeachOverlay
           taught={taught}
@@ -83,16 +77,16 @@ export default defineContentScript({
           }}
           onStop={() => {
             stop();
-            ui.remove();
+            removeUi();
           }}
         />,
-        ui.mounted,
+        overlay,
       );
     }
 
     function pointedAt(event: Event): Element | null {
       const target = event.composedPath()[0];
-      return target instanceof Element && !ours(event.composedPath().find((node) => node === ui.shadowHost)) ? target : null;
+      return target instanceof Element && !event.composedPath().includes(ui.host) ? target : null;
     }
 
     // Capture phase, before the EHR's own handlers: while teaching, a click only points something out.
@@ -115,7 +109,6 @@ export default defineContentScript({
     };
     const onMove = (event: MouseEvent) => {
       const element = pointedAt(event);
-      if (!highlight) return;
       if (!element) {
         highlight.hidden = true;
         return;
@@ -127,7 +120,7 @@ export default defineContentScript({
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape') {
         stop();
-        ui.remove();
+        removeUi();
       }
     };
 
@@ -138,7 +131,7 @@ export default defineContentScript({
       for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick']) document.removeEventListener(type, swallow, true);
       document.removeEventListener('mousemove', onMove, true);
       document.removeEventListener('keydown', onKey, true);
-      if (highlight) highlight.hidden = true;
+      highlight.hidden = true;
     }
 
     // Live: what each proposed selector finds follows the page while the administrator works.
@@ -152,9 +145,11 @@ export default defineContentScript({
     for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick']) document.addEventListener(type, swallow, true);
     document.addEventListener('mousemove', onMove, true);
     document.addEventListener('keydown', onKey, true);
-    ctx.onInvalidated(stop);
+    ctx.onInvalidated(() => {
+      stop();
+      removeUi();
+    });
 
-    ui.mount();
     draw();
   },
 });
