@@ -23,6 +23,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        test: {
+          // The hostile-page suite: attacks on the built extension in Chromium, the golden manifest,
+          // fuzzing of messages and configuration. `npm run test:security`; part of `npm test`.
+          name: 'security',
+          include: ['tests/security/**/*.test.{ts,tsx}'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -1,6 +1,8 @@
 import { defineConfig } from 'wxt';
 import { GRANTABLE_SITE_PATTERNS } from './extension/shared/addresses';
 
+const EXTENSION_PAGE_CSP = "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
 export default defineConfig({
   // Everything that ships in the extension lives in extension/, in folders named after where it runs.
   srcDir: 'extension',
@@ -22,6 +24,21 @@ export default defineConfig({
     ...(manifestVersion === 3 ? { optional_host_permissions: GRANTABLE_SITE_PATTERNS } : { optional_permissions: GRANTABLE_SITE_PATTERNS }),
     // Browser policy (IT) may push the practice's configuration; its format is in this file.
     storage: { managed_schema: 'managed-schema.json' },
+    // The toolbar button: its badge says when screening cannot run on a watched page.
+    action: { default_title: '__MSG_extensionName__' },
+    // The sidebar is an extension page the EHR content script frames, so EHR pages must be able to
+    // load it — only it (its scripts and styles load from the extension itself). In Chromium it is
+    // reachable only under a per-session random origin, so a page cannot probe for the extension.
+    web_accessible_resources:
+      manifestVersion === 3
+        ? [{ resources: ['sidebar.html'], matches: GRANTABLE_SITE_PATTERNS, ...(browser === 'firefox' ? {} : { use_dynamic_url: true }) }]
+        : ['sidebar.html'],
+    // Strict for every extension page: only the extension's own scripts, no plugins, no base
+    // rewriting, no form posts elsewhere; the sidebar may only be framed where WAR allows.
+    content_security_policy:
+      manifestVersion === 3
+        ? { extension_pages: EXTENSION_PAGE_CSP }
+        : EXTENSION_PAGE_CSP,
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'vroegsignaal@vroegsignaal.example', strict_min_version: '128.0' } } }
       : {}),

@@ -1,15 +1,22 @@
 /**
  * CLI for the reference receiver:
- *   npx tsx receiver/main.ts [--port N] [--host H] [--data-dir DIR] [--allow-diagnosis-codes]
+ *   npx tsx receiver/main.ts [--port N] [--host H] [--data-dir DIR] [--allowed-hosts H1,H2] [--allow-diagnosis-codes]
  * Runs until SIGINT/SIGTERM, then closes the database cleanly (PGlite must flush its data directory).
+ *
+ * Environment: RECEIVER_ALLOWED_HOSTS, comma separated host or host:port values, used when
+ * --allowed-hosts is not given. Needed behind a reverse proxy that passes a public name in the Host
+ * header: the receiver answers 421 to any Host it does not know (DNS-rebinding defence, see server.ts).
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATA_DIR, startReceiver } from './server.js';
 
-const USAGE = `Gebruik: npx tsx receiver/main.ts [--port N] [--host H] [--data-dir DIR] [--allow-diagnosis-codes]
+const USAGE = `Gebruik: npx tsx receiver/main.ts [--port N] [--host H] [--data-dir DIR] [--allowed-hosts H1,H2] [--allow-diagnosis-codes]
   --port N                  poort (standaard 4320; 0 = vrije poort)
   --host H                  interface (standaard 127.0.0.1; de ontvanger heeft geen authenticatie)
   --data-dir DIR            PGlite-datamap, of memory:// (standaard ${DEFAULT_DATA_DIR})
+  --allowed-hosts H1,H2     extra Host-waarden (host of host:poort, kommagescheiden), bijv. de publieke naam
+                            achter een reverse proxy; ook via RECEIVER_ALLOWED_HOSTS. Altijd toegestaan: de
+                            gebonden host, localhost, 127.0.0.1 en [::1] met de poort. Andere Host → 421.
   --allow-diagnosis-codes   diagnosegegevens (ICPC, Condition) accepteren; standaard geweigerd`;
 
 async function main(): Promise<void> {
@@ -20,6 +27,7 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
         'allow-diagnosis-codes': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -39,10 +47,16 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  const allowedHosts = (values['allowed-hosts'] ?? process.env.RECEIVER_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+
   const receiver = await startReceiver({
     port,
     host: values.host,
     dataDir: values['data-dir'],
+    allowedHosts,
     allowDiagnosisCodes: values['allow-diagnosis-codes'] ?? false,
   });
   console.log(`Sociaal wijkteam referentie-ontvanger: ${receiver.url}/  (FHIR-endpoint: ${receiver.url}/fhir)`);

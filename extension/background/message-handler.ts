@@ -1,8 +1,9 @@
 import { formatPath } from '../../contract/referral-contract';
 import { enabledRuleSets } from '../shared/configuration';
 import type { Locale } from '../shared/locale';
-import type { ContentRequest, ErrorCode, OptionsRequest, Problem, RequestMessage, Response, ResponseMap } from '../shared/messages';
+import type { ContentRequest, ErrorCode, OptionsRequest, Problem, RequestMessage, Response, ResponseMap, SidebarRequest } from '../shared/messages';
 import { findAdapter, type PageAdapter } from '../shared/page-adapter';
+import { isSidebarPageUrl } from '../shared/sidebar-channel';
 import type { ConfigurationService } from './configuration/configuration-service';
 import { parseJsonText } from './configuration/validation';
 import { toReferralStatus, type DeliveryService } from './delivery';
@@ -14,7 +15,7 @@ import type { ScreeningService } from './screening-service';
 export interface MessageSenderInfo {
   id?: string;
   url?: string;
-  tab?: { id?: number };
+  tab?: { id?: number; url?: string };
   frameId?: number;
 }
 
@@ -28,10 +29,31 @@ export interface MessageHandlerDependencies {
   uiLocale: () => Locale;
   /** Pseudonymises an EHR patient key (salted hash): the background never stores the key itself. */
   pseudonymize: (adapterId: string, patientKey: string) => Promise<string>;
+  /** Whether the page lets the sidebar show, per tab (the toolbar badge). */
+  pageHealth: { contact(tabId: number): void; sidebarBlocked(tabId: number, blocked: boolean): void };
 }
 
 /** Who sent a message, as far as the browser vouches for it. */
-export type Sender = { kind: 'extension-page' } | { kind: 'ehr-tab'; tabId: number | undefined; url: URL };
+export type Sender =
+  | { kind: 'extension-page' }
+  /** The sidebar: the extension's own page in a frame of a web page's tab. */
+  | { kind: 'sidebar-frame'; tabId: number; tabUrl: URL }
+  | { kind: 'ehr-tab'; tabId: number | undefined; url: URL };
+
+/** Which senders may use which kind of request. */
+const ALLOWED_SENDERS = {
+  content: ['ehr-tab'],
+  sidebar: ['sidebar-frame'],
+  options: ['extension-page'],
+  shared: ['extension-page', 'sidebar-frame'],
+} as const satisfies Record<keyof typeof REQUEST_TYPES, ReadonlyArray<Sender['kind']>>;
+
+const SENDER_WORDS: Record<keyof typeof REQUEST_TYPES, string> = {
+  content: "the EHR page's content script",
+  sidebar: 'the sidebar',
+  options: "the extension's own pages",
+  shared: "the sidebar and the extension's own pages",
+};
 
 type Handled = { [K in RequestMessage['type']]: Response<ResponseMap[K]> }[RequestMessage['type']];
 
@@ -43,20 +65,31 @@ function ok<T>(data: T) {
   return { ok: true as const, data };
 }
 
+function isWebUrl(url: URL): boolean {
+  return url.protocol === 'https:' || url.protocol === 'http:';
+}
+
 /**
- * Decides who sent a message: one of this extension's own pages, or this extension's content script
- * in the top frame of a web page. Anything else (another extension, a frame, a page) is refused.
+ * Decides who sent a message: one of this extension's own pages, the sidebar frame in a web page's
+ * tab, or this extension's content script in the top frame of a web page. Anything else (another
+ * extension, a sub-frame, a page) is refused.
  */
 export function identifySender(sender: MessageSenderInfo, deps: Pick<MessageHandlerDependencies, 'extensionId' | 'extensionOrigin'>): { ok: true; sender: Sender } | { ok: false; reason: string } {
   if (sender.id !== deps.extensionId) return { ok: false, reason: 'message from another extension' };
   if (!sender.url || !URL.canParse(sender.url)) return { ok: false, reason: 'sender has no URL' };
+  // The sidebar page may be served from a per-session origin (use_dynamic_url): known by its path.
+  if (isSidebarPageUrl(sender.url)) {
+    const tabUrl = sender.tab?.url;
+    if (sender.tab?.id === undefined || !tabUrl || !URL.canParse(tabUrl) || !isWebUrl(new URL(tabUrl))) return { ok: false, reason: 'the sidebar is not in a web page' };
+    return { ok: true, sender: { kind: 'sidebar-frame', tabId: sender.tab.id, tabUrl: new URL(tabUrl) } };
+  }
   // An options page opened in a tab has a tab too: its URL says it is ours. (By prefix: not every
   // URL implementation gives an extension URL an origin.)
   if (sender.url.startsWith(`${deps.extensionOrigin}/`)) return { ok: true, sender: { kind: 'extension-page' } };
   const url = new URL(sender.url);
   if (!sender.tab) return { ok: false, reason: 'sender is neither an extension page nor a tab' };
   if (sender.frameId !== undefined && sender.frameId !== 0) return { ok: false, reason: 'sender is not the top frame' };
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'sender is not a web page' };
+  if (!isWebUrl(url)) return { ok: false, reason: 'sender is not a web page' };
   return { ok: true, sender: { kind: 'ehr-tab', tabId: sender.tab.id, url } };
 }
 
@@ -72,10 +105,9 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
     if (!identified.ok) return fail('invalid-sender', identified.reason);
     const { sender } = identified;
     const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-    const kind = (['content', 'options', 'shared'] as const).find((candidate) => (REQUEST_TYPES[candidate] as readonly unknown[]).includes(type));
+    const kind = (['content', 'sidebar', 'options', 'shared'] as const).find((candidate) => (REQUEST_TYPES[candidate] as readonly unknown[]).includes(type));
     if (kind === undefined) return fail('invalid-message', 'message does not follow the protocol', [{ path: 'type', message: `unknown message type ${JSON.stringify(type)}` }]);
-    if (kind === 'content' && sender.kind !== 'ehr-tab') return fail('invalid-sender', `${String(type)} is for the EHR page's content script`);
-    if (kind === 'options' && sender.kind !== 'extension-page') return fail('invalid-sender', `${String(type)} is for the extension's own pages`);
+    if (!(ALLOWED_SENDERS[kind] as ReadonlyArray<Sender['kind']>).includes(sender.kind)) return fail('invalid-sender', `${String(type)} is for ${SENDER_WORDS[kind]}`);
     const parsed = requestSchemas[kind].safeParse(raw);
     if (!parsed.success) {
       return fail(
@@ -87,6 +119,7 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
     try {
       if (kind === 'options') return await handleOptions(parsed.data as OptionsRequest);
       if (kind === 'content') return await handleContent(parsed.data as ContentRequest, sender as Extract<Sender, { kind: 'ehr-tab' }>);
+      if (kind === 'sidebar') return await handleSidebar(parsed.data as SidebarRequest, sender as Extract<Sender, { kind: 'sidebar-frame' }>);
       const entry = await deps.delivery.retryNow((parsed.data as { referralId: string }).referralId);
       return entry ? ok(toReferralStatus(entry)) : fail('not-found', 'no such referral in the outbox');
     } catch (error) {
@@ -94,33 +127,50 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
     }
   };
 
-  /** The adapter a content script names, if it is configured for the script's own origin. */
+  /** The adapter the sidebar names, if it is configured for its tab's origin. */
   async function adapterFor(adapterId: string, url: URL): Promise<PageAdapter | undefined> {
     const { adapters } = await deps.configuration.current();
     return adapters.find((adapter) => adapter.id === adapterId && adapter.pages.some((page) => page.origin === url.origin));
   }
 
+  /** Whether some adapter watches pages on this origin (only there does our content script run). */
+  async function isWatchedOrigin(url: URL): Promise<boolean> {
+    const { adapters } = await deps.configuration.current();
+    return adapters.some((adapter) => adapter.pages.some((page) => page.origin === url.origin));
+  }
+
   async function handleContent(message: ContentRequest, sender: Extract<Sender, { kind: 'ehr-tab' }>): Promise<Handled> {
     if (message.type === 'teach/proposal') {
+      // The builder runs on a page that is not watched yet: only a tab the options page put in teach mode may answer.
       const accepted = await deps.options.receiveProposal(sender.tabId, message.proposal);
       return accepted ? ok({ received: true as const }) : fail('invalid-sender', 'this tab is not in teach mode');
     }
-    if (message.type === 'page/configuration') {
-      // The page's own path may have moved on (single-page navigation); its origin cannot have.
-      if (!URL.canParse(message.url) || new URL(message.url).origin !== sender.url.origin) {
-        return fail('invalid-message', 'url is not on the sender\'s origin', [{ path: 'url', message: 'must be the page\'s own URL' }]);
-      }
-      const configuration = await deps.configuration.current();
-      const adapter = findAdapter(configuration.adapters, message.url);
-      if (!adapter) return ok({ active: false as const, reason: 'not-watched' as const });
-      const ruleSets = enabledRuleSets(configuration);
-      const recipients = Object.fromEntries(
-        ruleSets.map((ruleSet) => [ruleSet.id, configuration.endpoints.find((endpoint) => endpoint.id === ruleSet.referral.endpoint)?.name ?? null]),
-      );
-      return ok({ active: true as const, adapter, ruleSets, recipients, locale: deps.uiLocale(), users: configuration.users });
+    if (!(await isWatchedOrigin(sender.url))) return fail('invalid-sender', `${sender.url.origin} is not a watched EHR origin`);
+    if (sender.tabId !== undefined) deps.pageHealth.contact(sender.tabId);
+    if (message.type === 'page/health') {
+      if (sender.tabId !== undefined) deps.pageHealth.sidebarBlocked(sender.tabId, message.sidebarBlocked);
+      return ok({ recorded: true as const });
     }
-    const adapter = await adapterFor(message.adapterId, sender.url);
-    if (!adapter) return fail('invalid-sender', `adapter ${message.adapterId} is not configured for ${sender.url.origin}`);
+    // The page's own path may have moved on (single-page navigation); its origin cannot have.
+    if (!URL.canParse(message.url) || new URL(message.url).origin !== sender.url.origin) {
+      return fail('invalid-message', 'url is not on the sender\'s origin', [{ path: 'url', message: 'must be the page\'s own URL' }]);
+    }
+    const configuration = await deps.configuration.current();
+    const adapter = findAdapter(configuration.adapters, message.url);
+    if (!adapter) return ok({ active: false as const, reason: 'not-watched' as const });
+    const ruleSets = enabledRuleSets(configuration);
+    const recipients = Object.fromEntries(
+      ruleSets.map((ruleSet) => [ruleSet.id, configuration.endpoints.find((endpoint) => endpoint.id === ruleSet.referral.endpoint)?.name ?? null]),
+    );
+    return ok({ active: true as const, adapter, ruleSets, recipients, locale: deps.uiLocale(), users: configuration.users });
+  }
+
+  async function handleSidebar(message: SidebarRequest, sender: Extract<Sender, { kind: 'sidebar-frame' }>): Promise<Handled> {
+    // A page may frame our sidebar page itself; it only works in a tab whose page we watch.
+    if (!(await isWatchedOrigin(sender.tabUrl))) return fail('invalid-sender', `${sender.tabUrl.origin} is not a watched EHR origin`);
+    if (message.type === 'sidebar/attach') return ok({ tabId: sender.tabId });
+    const adapter = await adapterFor(message.adapterId, sender.tabUrl);
+    if (!adapter) return fail('invalid-sender', `adapter ${message.adapterId} is not configured for ${sender.tabUrl.origin}`);
     const patientHash = await deps.pseudonymize(adapter.id, message.patientKey);
     switch (message.type) {
       case 'patient/opened':

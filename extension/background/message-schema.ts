@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AGB_PATTERN, CALL_MOMENTS, LIFE_DOMAINS, NOTE_MAX_LENGTH } from '../../contract/referral-contract';
-import type { ContentRequest, OptionsRequest, RequestMessage, SharedRequest } from '../shared/messages';
+import type { ContentRequest, OptionsRequest, RequestMessage, SharedRequest, SidebarRequest } from '../shared/messages';
 import type { Exactly } from '../shared/type-checks';
 
 // The protocol's bodies as the background checks them. Every sender is untrusted: a content script
@@ -43,6 +43,12 @@ const itemSection = z.enum(['users', 'endpoints', 'ruleSets', 'adapters']);
 
 const contentRequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('page/configuration'), url: z.string().max(4000) }),
+  z.strictObject({ type: z.literal('page/health'), sidebarBlocked: z.boolean() }),
+  z.strictObject({ type: z.literal('teach/proposal'), proposal: adapterProposal }),
+]);
+
+const sidebarRequestSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('sidebar/attach') }),
   z.strictObject({ type: z.literal('patient/opened'), adapterId, patientKey }),
   z
     .strictObject({
@@ -59,7 +65,6 @@ const contentRequestSchema = z.discriminatedUnion('type', [
       path: ['reason'],
     }),
   z.strictObject({ type: z.literal('referral/submit'), adapterId, patientKey, ruleSetIds, referral: referralRequest }),
-  z.strictObject({ type: z.literal('teach/proposal'), proposal: adapterProposal }),
 ]);
 
 const optionsRequestSchema = z.discriminatedUnion('type', [
@@ -85,6 +90,7 @@ const sharedRequestSchema = z.strictObject({ type: z.literal('referral/retry-now
 /** Every request, by who may send it. */
 export const requestSchemas = {
   content: contentRequestSchema,
+  sidebar: sidebarRequestSchema,
   options: optionsRequestSchema,
   shared: sharedRequestSchema,
 };
@@ -92,6 +98,7 @@ export const requestSchemas = {
 /** The message types each kind of sender may use. */
 export const REQUEST_TYPES = {
   content: contentRequestSchema.options.map((option) => option.shape.type.value),
+  sidebar: sidebarRequestSchema.options.map((option) => option.shape.type.value),
   options: optionsRequestSchema.options.map((option) => option.shape.type.value),
   shared: [sharedRequestSchema.shape.type.value],
 };
@@ -100,8 +107,9 @@ export const REQUEST_TYPES = {
 // fails the type check here.
 const checks: [
   Exactly<z.infer<typeof contentRequestSchema>, ContentRequest>,
+  Exactly<z.infer<typeof sidebarRequestSchema>, SidebarRequest>,
   Exactly<z.infer<typeof optionsRequestSchema>, OptionsRequest>,
   Exactly<z.infer<typeof sharedRequestSchema>, SharedRequest>,
-  Exactly<ContentRequest | OptionsRequest | SharedRequest, RequestMessage>,
-] = [true, true, true, true];
+  Exactly<ContentRequest | SidebarRequest | OptionsRequest | SharedRequest, RequestMessage>,
+] = [true, true, true, true, true];
 void checks;

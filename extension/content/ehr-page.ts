@@ -1,23 +1,15 @@
-import type { PageConfiguration, Response, TabMessage } from '../shared/messages';
+import type { PageConfiguration, Response, SendMessage, TabMessage } from '../shared/messages';
 import { compileTriggers, recurrenceMet, type HistoryItem, type RuleSetMatch } from '../shared/rule-engine';
+import type { PageContext } from '../shared/sidebar-channel';
 import { pageLanguages, readHistory, readPractitioner } from './page-reader';
-import { createSidebarController, type PageContext, type SendMessage, type SidebarActions } from './sidebar/sidebar-controller';
-import type { SidebarState } from './sidebar/sidebar-state';
+import type { SidebarLink } from './sidebar-frame-host';
 import { startSignalScanner, type SignalScanner } from './signal-scanner';
-
-/** The sidebar as mounted in the page: drawn on every state change, removed when the page goes idle. */
-export interface SidebarUi {
-  draw(state: SidebarState, actions: SidebarActions): void;
-  /** Whether a node is part of the sidebar (never read as page content). */
-  contains(node: Node): boolean;
-  remove(): void;
-}
 
 export interface EhrPageDependencies {
   document: Document;
   send: SendMessage;
-  mountSidebar(page: PageContext): SidebarUi;
-  describeSubmitError: (response: Extract<Response<unknown>, { ok: false }>) => string;
+  /** Puts the sidebar in the page for a watched view; it is removed when the view is no longer watched. */
+  mountSidebar(page: PageContext): SidebarLink;
   reportError: (context: string, error: unknown) => void;
   now: () => Date;
 }
@@ -26,8 +18,7 @@ interface Session {
   /** The configuration this session runs with, to notice when it changed. */
   fingerprint: string;
   scanner: SignalScanner;
-  ui: SidebarUi;
-  controller: ReturnType<typeof createSidebarController>;
+  ui: SidebarLink;
 }
 
 /**
@@ -57,14 +48,6 @@ export function startEhrPage(deps: EhrPageDependencies) {
       locale: configuration.locale,
     };
     const ui = deps.mountSidebar(page);
-    const controller = createSidebarController({
-      page,
-      send: deps.send,
-      readPractitioner: () => readPractitioner(deps.document, adapter),
-      render: (state, actions) => ui.draw(state, actions),
-      reportError: deps.reportError,
-      describeSubmitError: deps.describeSubmitError,
-    });
     const languages = pageLanguages(adapter);
     const matcher = compileTriggers(configuration.ruleSets, languages);
     const historyRuleSets = configuration.ruleSets.filter((ruleSet) => ruleSet.lookIn === 'consult-and-history');
@@ -98,14 +81,14 @@ export function startEhrPage(deps: EhrPageDependencies) {
       onPatientChanged: (patient) => {
         recurrenceMetFor = new Map();
         history = null;
-        controller.patientChanged(patient);
+        ui.patientChanged(patient, readPractitioner(deps.document, adapter));
       },
       onTriggers: (matches) => {
         const allowed = recurring(matches);
-        if (allowed.length > 0) controller.triggersFound(allowed);
+        if (allowed.length > 0) ui.triggersFound(allowed);
       },
     });
-    session = { fingerprint, scanner, ui, controller };
+    session = { fingerprint, scanner, ui };
   }
 
   /** Asks the background what this page is now, and follows. */
@@ -145,7 +128,7 @@ export function startEhrPage(deps: EhrPageDependencies) {
     configurationChanged: (url: string) => refresh(url, 'configuration'),
     /** A message from the background about this page's referrals. */
     tabMessage(message: TabMessage): void {
-      if (message.type === 'referral/status') session?.controller.tabMessage(message);
+      if (message.type === 'referral/status') session?.ui.referralStatus(message.status);
     },
     stop(): void {
       stopped = true;

@@ -28,3 +28,5 @@ export function createPageDock(doc: Document) {
     },
   };
 }
+
+export type PageDock = ReturnType<typeof createPageDock>;

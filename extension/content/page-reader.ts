@@ -1,16 +1,10 @@
 import type { Practitioner } from '../../contract/referral-bundle';
 import { AGB_PATTERN } from '../../contract/referral-contract';
 import type { Locale } from '../shared/locale';
+import type { PatientOnPage } from '../shared/sidebar-channel';
 import { keyFromUrlPath, type PageAdapter } from '../shared/page-adapter';
 import { parseHistoryDate, type HistoryItem } from '../shared/rule-engine';
 
-/** What the page says about the patient who is open. */
-export interface PatientOnPage {
-  key: string;
-  name: string;
-  phone: string;
-  birthDate: string;
-}
 
 /**
  * `querySelector` that never throws: selectors are checked when configuration is saved, but a page

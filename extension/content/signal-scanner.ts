@@ -1,6 +1,7 @@
 import type { PageAdapter } from '../shared/page-adapter';
 import type { RuleSetMatch, TextPlace, TriggerMatcher } from '../shared/rule-engine';
-import { readPatient, type PatientOnPage } from './page-reader';
+import type { PatientOnPage } from '../shared/sidebar-channel';
+import { readPatient } from './page-reader';
 
 export interface SignalScannerOptions {
   document: Document;

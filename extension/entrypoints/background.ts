@@ -8,9 +8,11 @@ import { adapterOrigins, EHR_CONTENT_SCRIPT_FILE, syncEhrContentScript, type Ehr
 import { originPattern } from '../shared/page-adapter';
 import { createMessageHandler } from '../background/message-handler';
 import { createOptionsService } from '../background/options-service';
+import { createPageHealth, type PageHealthProblem } from '../background/page-health';
 import { createPseudonymizer } from '../background/pseudonym';
 import { createScreeningService } from '../background/screening-service';
 import { localeFromLanguageTag } from '../shared/locale';
+import type { MessageKey } from '../shared/i18n';
 import type { TabMessage } from '../shared/messages';
 
 const DELIVERY_ALARM = 'vroegsignaal-delivery';
@@ -36,8 +38,26 @@ export default defineBackground(() => {
   browser.storage.onChanged.addListener((_changes, area) => {
     if (area === 'managed') void services.then(({ configuration }) => configuration.reload()).catch(log('policy'));
   });
+  // The toolbar says when screening cannot run on a watched page (see page-health.ts).
+  browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+    if (change.status === 'loading') void services.then(({ pageHealth }) => pageHealth.tabLoading(tabId));
+    else if (change.status === 'complete' && tab.url) void services.then(({ pageHealth }) => pageHealth.tabLoaded(tabId, tab.url!)).catch(log('page health'));
+  });
+  browser.tabs.onRemoved.addListener((tabId) => void services.then(({ pageHealth }) => pageHealth.tabClosed(tabId)));
   void services.then(({ delivery, syncAccess }) => Promise.all([delivery.deliverDue(), syncAccess()])).catch(log('start'));
 });
+
+/** Shows on a tab's toolbar button that screening is off there, and why (or clears it). */
+function showPageHealth(tabId: number, problem: PageHealthProblem | null): void {
+  // Manifest V2 (Firefox) calls the toolbar button browserAction.
+  const action = browser.action ?? browser.browserAction;
+  const t = (key: MessageKey, substitutions?: string[]) => browser.i18n.getMessage(key, substitutions);
+  const reason = problem === 'no-contact' ? t('badgeReason_no_contact') : t('badgeReason_sidebar_blocked');
+  const quietly = (promise: Promise<unknown>) => void promise.catch(() => {}); // the tab may be gone
+  quietly(action.setBadgeText({ tabId, text: problem ? t('badge_off') : '' }));
+  quietly(action.setTitle({ tabId, title: problem ? t('badgeTitle_off', [reason]) : t('extensionName') }));
+  if (problem) quietly(action.setBadgeBackgroundColor({ tabId, color: '#a4161a' }));
+}
 
 async function start() {
   const accessApis: EhrAccessApis = {
@@ -132,6 +152,15 @@ async function start() {
     },
     session: browser.storage.session,
   });
+  const pageHealth = createPageHealth({
+    async isWatched(url) {
+      await syncing;
+      return URL.canParse(url) && watched.includes(new URL(url).origin);
+    },
+    show: showPageHealth,
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  });
   const handleMessage = createMessageHandler({
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/').replace(/\/$/, ''),
@@ -141,6 +170,7 @@ async function start() {
     delivery,
     uiLocale: () => localeFromLanguageTag(browser.i18n.getUILanguage()),
     pseudonymize: createPseudonymizer(browser.storage.local),
+    pageHealth,
   });
-  return { delivery, handleMessage, configuration, syncAccess };
+  return { delivery, handleMessage, configuration, syncAccess, pageHealth };
 }

@@ -38,9 +38,22 @@ export interface ReferralRequest {
 /** Lists a configuration change may touch one item of. */
 export type ItemSection = 'users' | 'endpoints' | 'ruleSets' | 'adapters';
 
-/** Sent by the content script of a watched EHR page. */
+/**
+ * Sent by the content script of a configured EHR origin: it reads the page, and so may only ask what
+ * to watch, say whether the page lets the sidebar show, and hand the builder's proposal over.
+ */
 export type ContentRequest =
   | { type: 'page/configuration'; url: string }
+  /** The page keeps removing or hiding the sidebar (true), or no longer does (false): shown on the toolbar. */
+  | { type: 'page/health'; sidebarBlocked: boolean }
+  | { type: 'teach/proposal'; proposal: AdapterProposal };
+
+/**
+ * Sent by the sidebar frame (the extension's own page, inside a watched EHR tab): the only sender
+ * that may record a screening or a consent, because only there does the GP act out of the page's reach.
+ */
+export type SidebarRequest =
+  | { type: 'sidebar/attach' }
   | { type: 'patient/opened'; adapterId: string; patientKey: string }
   | {
       type: 'screening/recorded';
@@ -51,8 +64,7 @@ export type ContentRequest =
       reason?: 'not-now' | 'not-relevant';
       trigger: TriggerSummary;
     }
-  | { type: 'referral/submit'; adapterId: string; patientKey: string; ruleSetIds: string[]; referral: ReferralRequest }
-  | { type: 'teach/proposal'; proposal: AdapterProposal };
+  | { type: 'referral/submit'; adapterId: string; patientKey: string; ruleSetIds: string[]; referral: ReferralRequest };
 
 /** Sent by the extension's own pages (options). */
 export type OptionsRequest =
@@ -73,7 +85,10 @@ export type OptionsRequest =
 /** Sent by either. */
 export type SharedRequest = { type: 'referral/retry-now'; referralId: string };
 
-export type RequestMessage = ContentRequest | OptionsRequest | SharedRequest;
+export type RequestMessage = ContentRequest | SidebarRequest | OptionsRequest | SharedRequest;
+
+/** Sends one protocol message to the background and returns its typed answer. */
+export type SendMessage = <M extends RequestMessage>(message: M) => Promise<Response<ResponseMap[M['type']]>>;
 
 export type DeliveryState = 'queued' | 'sending' | 'delivered' | 'retrying' | 'failed';
 
@@ -197,6 +212,8 @@ export interface ImportPreview {
 /** What each request message answers with when it succeeds. */
 export interface ResponseMap {
   'page/configuration': PageConfiguration;
+  'page/health': { recorded: true };
+  'sidebar/attach': { tabId: number };
   'patient/opened': { referrals: ReferralStatus[]; suppressed: Suppression[] };
   'screening/recorded': { recorded: true };
   'referral/submit': ReferralStatus[];

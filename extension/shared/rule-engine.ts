@@ -47,10 +47,13 @@ function escapeRegExp(text: string): string {
 
 /** A whole-word, case- and accent-insensitive pattern over folded text; never a pattern from configuration. */
 function wholeWords(phrases: Iterable<string>): RegExp | null {
-  // Longest first, so "lage rugpijn" wins over "rugpijn" at the same place.
-  const sorted = [...new Set(phrases)].sort((a, b) => b.length - a.length);
+  // Longest first, so "lage rugpijn" wins over "rugpijn" at the same place. A phrase that folds to
+  // nothing (accent marks alone) is dropped: as an empty alternative it would match everywhere.
+  const sorted = [...new Set(phrases)].filter((phrase) => phrase !== '').sort((a, b) => b.length - a.length);
   if (sorted.length === 0) return null;
-  return new RegExp(`(?<![\\p{L}\\p{N}])(${sorted.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'gu');
+  // Only where a phrase could start is the (possibly very long) alternation tried at all.
+  const starts = [...new Set(sorted.map((phrase) => phrase.codePointAt(0)!))].map((point) => `\\u{${point.toString(16)}}`).join('');
+  return new RegExp(`(?=[${starts}])(?<![\\p{L}\\p{N}])(${sorted.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'gu');
 }
 
 function codesOfRange(range: string): string[] {

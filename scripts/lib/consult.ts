@@ -1,8 +1,21 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { MIN_VISIBLE_MS } from '../../extension/pages/sidebar/click-guard';
+
+/** The path of the sidebar's own page (extension/shared/sidebar-channel.ts). */
+const SIDEBAR_PAGE = '/sidebar.html';
+
+/** The sidebar's frame in a page, if the extension has put one there. */
+export function sidebarFrame(page: Page): Frame | undefined {
+  return page.frames().find((frame) => {
+    const url = frame.url();
+    return /^(chrome|moz)-extension:/.test(url) && new URL(url).pathname === SIDEBAR_PAGE;
+  });
+}
 
 /**
- * Drives the demo HIS and the Vroegsignaal sidebar the way a GP would: by visible labels and
- * roles, through the sidebar's open shadow root (Playwright locators pierce it).
+ * Drives the demo HIS and the Vroegsignaal sidebar the way a GP would: by visible labels and roles.
+ * The sidebar is an extension page in a frame inside a closed shadow root: no selector reaches it
+ * from the page, so these locators go through the browser's frame tree (real, trusted input).
  */
 export class ConsultPage {
   constructor(readonly page: Page) {}
@@ -12,23 +25,44 @@ export class ConsultPage {
     return this.page.locator('vroegsignaal-sidebar');
   }
 
+  /** Where the sidebar's content lives; before the extension framed it, the page (where it finds nothing). */
+  get sidebarDocument(): Frame {
+    return sidebarFrame(this.page) ?? this.page.mainFrame();
+  }
+
   /** The expanded panel. */
   get sidebar(): Locator {
-    return this.page.locator('vroegsignaal-sidebar aside.vs-panel');
+    return this.sidebarDocument.locator('aside.vs-panel');
   }
 
   /** The collapsed tab. */
   get sidebarTab(): Locator {
-    return this.page.locator('vroegsignaal-sidebar button.vs-tab');
+    return this.sidebarDocument.locator('button.vs-tab');
   }
 
   get status(): Locator {
-    return this.page.locator('vroegsignaal-sidebar .vs-referral [role="status"]');
+    return this.sidebarDocument.locator('.vs-referral [role="status"]');
   }
 
-  async open(baseUrl: string, patientId: string): Promise<void> {
+  /** Opens a patient; on a watched page, waits until the sidebar's frame is there (it loads hidden). */
+  async open(baseUrl: string, patientId: string, options: { watched?: boolean } = {}): Promise<void> {
     await this.page.goto(`${baseUrl}/patient/${patientId}`);
     await this.page.locator(`#patient-banner[data-patient-id="${patientId}"]`).waitFor();
+    if (options.watched ?? true) await this.waitForSidebarFrame();
+  }
+
+  /** Waits until the extension has framed its sidebar page (another than `not`, when given) and the frame has loaded it. */
+  async waitForSidebarFrame(options: { not?: Frame | undefined; timeoutMs?: number } = {}): Promise<Frame> {
+    const deadline = Date.now() + (options.timeoutMs ?? 5_000);
+    for (;;) {
+      const frame = sidebarFrame(this.page);
+      if (frame && frame !== options.not && !frame.isDetached()) {
+        await frame.waitForLoadState('load');
+        return frame;
+      }
+      if (Date.now() > deadline) throw new Error('the sidebar frame did not appear');
+      await this.page.waitForTimeout(50);
+    }
   }
 
   /** Picks another patient from the list: single-page navigation, no reload. */
@@ -65,8 +99,31 @@ export class ConsultPage {
     if (details.note !== undefined) await this.sidebar.getByLabel('Korte notitie voor het sociaal wijkteam (optioneel)').fill(details.note);
   }
 
+  /**
+   * Ticks consent as the GP does: one click. The sidebar records it only after checking the click was
+   * real and the sidebar wholly in view, so this waits for the tick (or for the sidebar's refusal).
+   */
   async tickConsent(): Promise<void> {
-    await this.sidebar.getByRole('checkbox', { name: /De patiënt heeft toestemming gegeven/ }).check();
+    const box = this.sidebar.getByRole('checkbox', { name: /De patiënt heeft toestemming gegeven/ });
+    // A GP reads the consent sentence aloud first; a click faster than the guard's moment is refused.
+    await this.page.waitForTimeout(MIN_VISIBLE_MS + 150);
+    await box.click();
+    await this.settled(() => box.isChecked(), 'consent was not recorded');
+  }
+
+  /** The sidebar's refusal of the last consent tick or send, if any ("Niet verstuurd: …"). */
+  get refusal(): Locator {
+    return this.sidebar.locator('[data-refusal]');
+  }
+
+  /** Waits until `done` holds; fails with the sidebar's refusal (or `what`) if it does not within 3 s. */
+  async settled(done: () => Promise<boolean>, what: string): Promise<void> {
+    const deadline = Date.now() + 3_000;
+    while (!(await done())) {
+      if ((await this.refusal.count()) > 0) throw new Error(`${what}: ${await this.refusal.textContent()}`);
+      if (Date.now() > deadline) throw new Error(what);
+      await this.page.waitForTimeout(25);
+    }
   }
 
   /** The whole positive path up to, not including, Send. */

@@ -49,7 +49,7 @@ export const RULES: BoundaryRule[] = [
   },
   {
     name: 'extension pages',
-    roots: ['extension/pages', 'extension/entrypoints/options'],
+    roots: ['extension/pages', 'extension/entrypoints/options', 'extension/entrypoints/sidebar'],
     forbiddenPackages: ['idb', '@electric-sql/pglite'],
     forbiddenFolders: ['extension/background', 'extension/content', 'receiver', 'demo-ehr'],
   },

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import geldzorgen from '../../rules/geldzorgen.rules.json';
 import eenzaamheid from '../../rules/eenzaamheid.rules.json';
 import { CHROME_EXTENSION_DIR, launchWithExtension } from '../../scripts/lib/browser';
-import { ConsultPage } from '../../scripts/lib/consult';
+import { ConsultPage, sidebarFrame } from '../../scripts/lib/consult';
 import { importConfiguration, waitUntilWatched } from '../../scripts/lib/practice-setup';
 import { policyFor } from '../../scripts/policy';
 import { acceptPermissionPrompt } from '../../scripts/lib/virtual-display';
@@ -34,9 +34,10 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
 
-/** What the sidebar host holds right now (panel or tab), as text; empty when there is none. */
+/** What the sidebar shows right now (panel or tab), as text; empty when there is none. */
 async function sidebarText(page: Page): Promise<string> {
-  return page.evaluate(() => document.querySelector('vroegsignaal-sidebar')?.shadowRoot?.textContent ?? '');
+  const frame = sidebarFrame(page);
+  return frame ? frame.evaluate(() => document.getElementById('app')?.textContent ?? '') : '';
 }
 
 async function registeredMatches(): Promise<string[]> {
@@ -51,7 +52,7 @@ describe('an administrator configures Vroegsignaal through its options page', ()
   it('watches nothing until an EHR is added; then exactly that EHR, and nothing once it is removed', async () => {
     const consultPage = await env.browser.context.newPage();
     const consult = new ConsultPage(consultPage);
-    await consult.open(env.ehrUrl, 'P-1001');
+    await consult.open(env.ehrUrl, 'P-1001', { watched: false });
     await consult.typeCode('N01');
     await consultPage.waitForTimeout(800);
     expect(await consultPage.locator('vroegsignaal-sidebar').count()).toBe(0);
@@ -209,6 +210,7 @@ describe('an administrator configures Vroegsignaal through its options page', ()
       await ehr.locator(OTHER_EHR_SELECTORS.addDiagnosisInput).fill('Hoofdpijn');
       await ehr.getByRole('button', { name: 'Toevoegen' }).click();
       const consult = new ConsultPage(ehr);
+      await consult.waitForSidebarFrame();
       await consult.sidebar.getByText('Aanleiding: ‘hoofdpijn’ (N01 Hoofdpijn)').waitFor({ timeout: 5_000 });
       await consult.answer(/Vindt u het moeilijk om elke maand rond te komen/, 'Ja');
       await consult.goToConsent();

@@ -13,6 +13,13 @@ import { demoHisAdapter, referralRequest, sequentialUuids, socialTeamEndpoint } 
 const EXTENSION_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const OPTIONS_SENDER: MessageSenderInfo = { id: EXTENSION_ID, url: `chrome-extension://${EXTENSION_ID}/options.html`, tab: { id: 9 }, frameId: 0 };
 const EHR_SENDER: MessageSenderInfo = { id: EXTENSION_ID, url: 'http://127.0.0.1:4310/patient/P-1001', tab: { id: 3 }, frameId: 0 };
+/** The sidebar frame in that tab, served from a per-session origin (use_dynamic_url). */
+const SIDEBAR_SENDER: MessageSenderInfo = {
+  id: EXTENSION_ID,
+  url: 'chrome-extension://0b1c2d3e-aaaa-4bbb-8ccc-123456789abc/sidebar.html#one-time-key',
+  tab: { id: 3, url: 'http://127.0.0.1:4310/patient/P-1001' },
+  frameId: 7,
+};
 
 let dbCounter = 0;
 let db: VroegsignaalDatabase;
@@ -78,13 +85,14 @@ function setup(endpoint: ReturnType<typeof fakeEndpoint>, settings: { endpoint?:
     options,
     delivery,
     uiLocale: () => 'nl',
+    pageHealth: { contact: () => {}, sidebarBlocked: () => {} },
     pseudonymize: async (adapterId, key) => `hash:${adapterId}:${key}`,
   });
   return { delivery, handle, wakeUps, notified, configuration };
 }
 
 async function submit(handle: ReturnType<typeof setup>['handle'], patientKey = 'P-1001') {
-  const answer = await handle({ type: 'referral/submit', adapterId: 'demo-his', patientKey, ruleSetIds: ['vroegsignaal-geldzorgen'], referral: referralRequest() }, EHR_SENDER);
+  const answer = await handle({ type: 'referral/submit', adapterId: 'demo-his', patientKey, ruleSetIds: ['vroegsignaal-geldzorgen'], referral: referralRequest() }, SIDEBAR_SENDER);
   if (!answer.ok) throw new Error(JSON.stringify(answer.error));
   return (answer.data as Array<{ referralId: string; state: string }>)[0]!;
 }
@@ -178,12 +186,12 @@ describe('outbox', () => {
     const { handle, delivery } = setup(fakeEndpoint(['ok']));
     const { referralId } = await submit(handle);
     await delivery.deliver(referralId);
-    const answer = await handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, EHR_SENDER);
+    const answer = await handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, SIDEBAR_SENDER);
     expect(answer).toMatchObject({
       ok: true,
       data: { referrals: [{ referralId, state: 'delivered', ruleSetId: 'vroegsignaal-geldzorgen' }], suppressed: [{ ruleSetId: 'vroegsignaal-geldzorgen', reason: 'open-referral' }] },
     });
-    const other = await handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1002' }, EHR_SENDER);
+    const other = await handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1002' }, SIDEBAR_SENDER);
     expect(other).toMatchObject({ ok: true, data: { referrals: [], suppressed: [] } });
   });
 
@@ -213,23 +221,23 @@ describe('cooldown', () => {
     const { handle } = setup(fakeEndpoint([]));
     await handle(
       { type: 'screening/recorded', adapterId: 'demo-his', patientKey: 'P-1001', ruleSetIds: ['vroegsignaal-geldzorgen'], outcome: 'negative', trigger: { kind: 'code', baseCode: 'N01' } },
-      EHR_SENDER,
+      SIDEBAR_SENDER,
     );
     // A new background (service worker restarted, browser restarted) reads the same database.
     const restarted = setup(fakeEndpoint([]));
-    const opened = await restarted.handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, EHR_SENDER);
+    const opened = await restarted.handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, SIDEBAR_SENDER);
     expect(opened).toMatchObject({ ok: true, data: { suppressed: [{ ruleSetId: 'vroegsignaal-geldzorgen', reason: 'cooldown', until: '2027-02-21T10:00:00.000Z' }] } });
     clock = Date.parse('2027-02-21T10:00:01Z');
-    expect(await restarted.handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, EHR_SENDER)).toMatchObject({ ok: true, data: { suppressed: [] } });
+    expect(await restarted.handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, SIDEBAR_SENDER)).toMatchObject({ ok: true, data: { suppressed: [] } });
   });
 
   it('does not count a "not now" as a screening', async () => {
     const { handle } = setup(fakeEndpoint([]));
     await handle(
       { type: 'screening/recorded', adapterId: 'demo-his', patientKey: 'P-1001', ruleSetIds: ['vroegsignaal-geldzorgen'], outcome: 'dismissed', reason: 'not-now', trigger: { kind: 'term' } },
-      EHR_SENDER,
+      SIDEBAR_SENDER,
     );
-    expect(await handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, EHR_SENDER)).toMatchObject({ ok: true, data: { suppressed: [] } });
+    expect(await handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, SIDEBAR_SENDER)).toMatchObject({ ok: true, data: { suppressed: [] } });
   });
 });
 
@@ -237,11 +245,38 @@ describe('message checks', () => {
   it('refuses messages from other extensions, unconfigured pages and subframes', async () => {
     const { handle } = setup(fakeEndpoint([]));
     const message = { type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' };
-    expect(await handle(message, { ...EHR_SENDER, id: 'someoneelse' })).toMatchObject({ ok: false, error: { code: 'invalid-sender' } });
-    expect(await handle(message, { ...EHR_SENDER, url: 'https://example.org/' })).toMatchObject({ ok: false, error: { code: 'invalid-sender' } });
-    expect(await handle(message, { ...EHR_SENDER, url: 'http://127.0.0.1:4320/' })).toMatchObject({ ok: false, error: { code: 'invalid-sender' } });
-    expect(await handle(message, { ...EHR_SENDER, frameId: 2 })).toMatchObject({ ok: false, error: { code: 'invalid-sender' } });
-    expect(await handle(message, EHR_SENDER)).toMatchObject({ ok: true });
+    const refused = { ok: false, error: { code: 'invalid-sender' } };
+    expect(await handle(message, { ...SIDEBAR_SENDER, id: 'someoneelse' })).toMatchObject(refused);
+    // Our sidebar page framed by a page we do not watch (the page may frame it itself).
+    expect(await handle(message, { ...SIDEBAR_SENDER, tab: { id: 3, url: 'https://example.org/' } })).toMatchObject(refused);
+    expect(await handle(message, { ...SIDEBAR_SENDER, tab: { id: 3, url: 'http://127.0.0.1:4320/' } })).toMatchObject(refused);
+    expect(await handle(message, { ...SIDEBAR_SENDER, tab: { id: 3 } })).toMatchObject(refused);
+    // A page that names itself sidebar.html is a web page, not our frame.
+    expect(await handle(message, { ...EHR_SENDER, url: 'http://127.0.0.1:4310/sidebar.html' })).toMatchObject(refused);
+    expect(await handle(message, SIDEBAR_SENDER)).toMatchObject({ ok: true });
+  });
+
+  it('takes screenings and consent only from the sidebar, never from the content script that reads the page', async () => {
+    const { handle } = setup(fakeEndpoint([]));
+    const refused = { ok: false, error: { code: 'invalid-sender' } };
+    expect(await handle({ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }, EHR_SENDER)).toMatchObject(refused);
+    const submitted = { type: 'referral/submit', adapterId: 'demo-his', patientKey: 'P-1001', ruleSetIds: ['vroegsignaal-geldzorgen'], referral: referralRequest() };
+    expect(await handle(submitted, EHR_SENDER)).toMatchObject(refused);
+    expect(await db.count('outbox')).toBe(0);
+    // And the sidebar cannot do what only the content script or the options page may.
+    expect(await handle({ type: 'page/configuration', url: 'http://127.0.0.1:4310/patient/P-1001' }, SIDEBAR_SENDER)).toMatchObject(refused);
+    expect(await handle({ type: 'options/get' }, SIDEBAR_SENDER)).toMatchObject(refused);
+  });
+
+  it('answers content scripts only on watched origins and from the top frame', async () => {
+    const { handle } = setup(fakeEndpoint([]));
+    const refused = { ok: false, error: { code: 'invalid-sender' } };
+    const ask = (url: string) => ({ type: 'page/configuration', url });
+    expect(await handle(ask('https://example.org/'), { ...EHR_SENDER, url: 'https://example.org/' })).toMatchObject(refused);
+    expect(await handle(ask('http://127.0.0.1:4320/'), { ...EHR_SENDER, url: 'http://127.0.0.1:4320/' })).toMatchObject(refused);
+    expect(await handle(ask(EHR_SENDER.url!), { ...EHR_SENDER, frameId: 2 })).toMatchObject(refused);
+    expect(await handle({ type: 'page/health', sidebarBlocked: true }, { ...EHR_SENDER, url: 'https://example.org/' })).toMatchObject(refused);
+    expect(await handle(ask(EHR_SENDER.url!), EHR_SENDER)).toMatchObject({ ok: true, data: { active: true } });
   });
 
   it('lets only the extension\'s own pages read or change configuration, and only EHR pages screen', async () => {
@@ -276,7 +311,7 @@ describe('message checks', () => {
   it('answers a malformed body with the paths of what is wrong and stores nothing', async () => {
     const { handle } = setup(fakeEndpoint([]));
     const bad = { type: 'referral/submit', adapterId: 'demo-his', patientKey: 'P-1001', ruleSetIds: ['vroegsignaal-geldzorgen'], referral: { ...referralRequest(), consentGiven: false, callMoment: 'midnight' } };
-    const answer = await handle(bad, EHR_SENDER);
+    const answer = await handle(bad, SIDEBAR_SENDER);
     expect(answer.ok).toBe(false);
     if (answer.ok) return;
     expect(answer.error.code).toBe('invalid-message');
@@ -290,7 +325,7 @@ describe('message checks', () => {
     const { handle } = setup(fakeEndpoint([]));
     const answer = await handle(
       { type: 'screening/recorded', adapterId: 'demo-his', patientKey: 'P-1001', ruleSetIds: ['vroegsignaal-geldzorgen'], outcome: 'dismissed', reason: 'not-now', trigger: { kind: 'code', baseCode: 'N01' } },
-      EHR_SENDER,
+      SIDEBAR_SENDER,
     );
     expect(answer).toEqual({ ok: true, data: { recorded: true } });
     const [screening] = await db.getAll('screenings');

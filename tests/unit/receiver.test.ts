@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../../receiver/server.js';
-import { escapeHtml } from '../../receiver/page.js';
+import { jsonDepthExceeds, startReceiver, type Receiver } from '../../receiver/server.js';
+import { balanceBidiControls, escapeHtml } from '../../receiver/page.js';
 import { validateReferralBundle } from '../../receiver/validate.js';
 
 const FIXTURE_UUID = '5b0c7f4e-2d7a-4f8e-9a51-3c2b1d0e9f11';
@@ -71,7 +71,8 @@ describe('reference receiver', () => {
     const response = await postBundle(receiver, referralBundle());
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/fhir+json');
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    // The extension posts from its background under a host permission; no page needs CORS.
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
     const body = (await response.json()) as Json;
     expect(body).toMatchObject({ resourceType: 'Bundle', type: 'transaction-response' });
     expect(body.entry).toHaveLength(5);
@@ -309,19 +310,18 @@ describe('reference receiver', () => {
     expect((await stats(receiver)).referrals).toBe(before.referrals);
   });
 
-  it('answers CORS preflight and serves a CapabilityStatement', async () => {
-    const preflight = await fetch(`${receiver.url}/fhir`, {
+  it('answers OPTIONS with 405 like any other method and serves a CapabilityStatement', async () => {
+    const options = await fetch(`${receiver.url}/fhir`, {
       method: 'OPTIONS',
       headers: { Origin: 'chrome-extension://abc', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,idempotency-key' },
     });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
-    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
-    expect(preflight.headers.get('access-control-allow-headers')).toBe('Content-Type, Idempotency-Key');
+    expect(options.status).toBe(405);
+    expect(options.headers.get('allow')).toBe('POST');
+    expect(((await options.json()) as Json).resourceType).toBe('OperationOutcome');
 
     const metadata = await fetch(`${receiver.url}/fhir/metadata`);
     expect(metadata.status).toBe(200);
-    expect(metadata.headers.get('access-control-allow-origin')).toBe('*');
+    expect(metadata.headers.get('access-control-allow-origin')).toBeNull();
     const capability = (await metadata.json()) as Json;
     expect(capability).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance' });
     expect(capability.rest[0].interaction).toContainEqual({ code: 'transaction' });
@@ -450,5 +450,34 @@ describe('referral validation options', () => {
 
   it('escapeHtml covers the five HTML-significant characters', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  });
+});
+
+describe('receiver text helpers', () => {
+  const [LRE, PDF, RLO, LRI, FSI, PDI] = ['\u202A', '\u202C', '\u202E', '\u2066', '\u2068', '\u2069'];
+
+  it('closes what a value leaves open and drops closers of what it did not open', () => {
+    expect(balanceBidiControls(`Mila ${RLO}Voorbeeld`)).toBe(`Mila ${RLO}Voorbeeld${PDF}`);
+    // A stray PDI would end the <bdi> isolate early and let the RLO after it reach the next field.
+    expect(balanceBidiControls(`Mila${PDI}${RLO}x`)).toBe(`Mila${RLO}x${PDF}`);
+    // A PDF cannot close an embedding across an isolate; the PDI ends the isolate and the RLO in it.
+    expect(balanceBidiControls(`${LRE}a${FSI}b${PDF}${RLO}c${PDI}d`)).toBe(`${LRE}a${FSI}b${RLO}c${PDI}d${PDF}`);
+    // Each paragraph is closed on its own.
+    expect(balanceBidiControls(`${RLO}a\n${PDF}b`)).toBe(`${RLO}a${PDF}\nb`);
+  });
+
+  it('leaves balanced text and plain text alone', () => {
+    for (const value of ['Mila Voorbeeld', `${LRI}سارة${PDI} Voorbeeld`, `${LRE}a${PDF}`, '']) {
+      expect(balanceBidiControls(value)).toBe(value);
+    }
+  });
+
+  it('measures JSON depth outside strings only', () => {
+    expect(jsonDepthExceeds('[[1]]', 2)).toBe(false);
+    expect(jsonDepthExceeds('[[[1]]]', 2)).toBe(true);
+    expect(jsonDepthExceeds('{"a":{"b":{}}}', 2)).toBe(true);
+    expect(jsonDepthExceeds(`["${'['.repeat(100)}"]`, 1)).toBe(false);
+    expect(jsonDepthExceeds(`["\\\"[[[", [1]]`, 2)).toBe(false);
+    expect(jsonDepthExceeds(`["\\\\", [[1]]]`, 2)).toBe(true);
   });
 });

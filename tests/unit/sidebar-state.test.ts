@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ReferralStatus, RequestMessage, Response } from '../../extension/shared/messages';
-import { isSidebarVisible, type SidebarState } from '../../extension/content/sidebar/sidebar-state';
-import { createSidebarController, type PageContext, type SendMessage } from '../../extension/content/sidebar/sidebar-controller';
+import { isSidebarVisible, type SidebarState } from '../../extension/pages/sidebar/sidebar-state';
+import { createSidebarController } from '../../extension/pages/sidebar/sidebar-controller';
+import type { SendMessage } from '../../extension/shared/messages';
+import type { PageContext } from '../../extension/shared/sidebar-channel';
 import type { RuleSetMatch } from '../../extension/shared/rule-engine';
 import { defaultRuleSet, lonelinessRuleSet } from './helpers';
 
@@ -47,11 +49,13 @@ function setup(
       ...page,
     },
     send,
-    readPractitioner: () => practitionerOnPage,
     render: (state) => renders.push(state),
     reportError: () => {},
     describeSubmitError: (response) => response.error.message,
   });
+  // The content script reads the GP's name from the page with every patient it reports.
+  const patientChanged = controller.patientChanged;
+  controller.patientChanged = (patient, practitioner = practitionerOnPage) => patientChanged(patient, practitioner);
   return { controller, sent, renders };
 }
 

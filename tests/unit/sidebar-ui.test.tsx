@@ -1,18 +1,23 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Sidebar } from '../../extension/content/sidebar/Sidebar';
+import { Sidebar } from '../../extension/pages/sidebar/Sidebar';
 import { translatorFromBundle } from '../../extension/shared/i18n';
-import { createSidebarController } from '../../extension/content/sidebar/sidebar-controller';
-import type { SidebarState } from '../../extension/content/sidebar/sidebar-state';
+import { createSidebarController } from '../../extension/pages/sidebar/sidebar-controller';
+import type { SidebarState } from '../../extension/pages/sidebar/sidebar-state';
 import nl from '../../extension/public/_locales/nl/messages.json';
 import en from '../../extension/public/_locales/en/messages.json';
-import type { PageContext } from '../../extension/content/sidebar/sidebar-controller';
+import type { PageContext } from '../../extension/shared/sidebar-channel';
+import type { SidebarGuard } from '../../extension/pages/sidebar/click-guard';
 import { defaultRuleSet } from './helpers';
 
 const ruleSet = defaultRuleSet();
 
-async function mount(locale: 'nl' | 'en' = 'nl', options: { phone?: string; recipient?: string | null } = {}) {
+/** A guard that lets everything through: happy-dom's events are never trusted, unlike a real click. */
+const lenientGuard: SidebarGuard = { trusted: () => true, confirm: async () => null };
+
+async function mount(locale: 'nl' | 'en' = 'nl', options: { phone?: string; recipient?: string | null; guard?: SidebarGuard } = {}) {
+  const guard = options.guard ?? lenientGuard;
   const t = translatorFromBundle(locale === 'nl' ? nl : en);
   const submitted: unknown[] = [];
   let rerender: (state: SidebarState) => void = () => {};
@@ -32,20 +37,22 @@ async function mount(locale: 'nl' | 'en' = 'nl', options: { phone?: string; reci
       }
       return { ok: true, data: { referrals: [], suppressed: [] } };
     }) as never,
-    readPractitioner: () => ({ name: 'dr. E. Denkbeeld', agb: '01999001' }),
     render: (state) => rerender(state),
     reportError: () => {},
     describeSubmitError: () => '',
   });
-  const view = render(<Sidebar state={controller.state} actions={controller.actions} page={page} t={t} />);
-  rerender = (state) => view.rerender(<Sidebar state={state} actions={controller.actions} page={page} t={t} />);
-  controller.patientChanged({ key: 'P-1001', name: 'Mila Voorbeeld', phone: options.phone ?? '06-99990001', birthDate: '' });
+  const view = render(<Sidebar state={controller.state} actions={controller.actions} page={page} guard={guard} t={t} />);
+  rerender = (state) => view.rerender(<Sidebar state={state} actions={controller.actions} page={page} guard={guard} t={t} />);
+  controller.patientChanged({ key: 'P-1001', name: 'Mila Voorbeeld', phone: options.phone ?? '06-99990001', birthDate: '' }, { name: 'dr. E. Denkbeeld', agb: '01999001' });
   await vi.waitFor(() => expect(controller.state.historyLoaded).toBe(true));
   controller.triggersFound([{ ruleSetId: ruleSet.id, trigger: { kind: 'code', code: 'N01', baseCode: 'N01', title: { nl: 'Hoofdpijn', en: 'Headache' } } }]);
   return { controller, submitted };
 }
 
 afterEach(cleanup);
+
+/** Consent and send wait for the guard's answer (a promise): let it arrive. */
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('sidebar', () => {
   it('names the trigger and offers the three questions in Dutch', async () => {
@@ -74,8 +81,11 @@ describe('sidebar', () => {
     expect(submitted).toHaveLength(0);
 
     fireEvent.click(screen.getByRole('checkbox', { name: /De patiënt heeft toestemming gegeven/ }));
+
+    await settled();
     expect((screen.getByRole('button', { name: 'Verstuur naar sociaal wijkteam' }) as HTMLButtonElement).disabled).toBe(false);
     fireEvent.click(screen.getByRole('button', { name: 'Verstuur naar sociaal wijkteam' }));
+    await settled();
     expect(submitted).toHaveLength(1);
   });
 
@@ -84,6 +94,7 @@ describe('sidebar', () => {
     fireEvent.click(screen.getAllByRole('radio', { name: 'Ja' })[0]!);
     fireEvent.click(screen.getByRole('button', { name: 'Verder naar toestemming' }));
     fireEvent.click(screen.getByRole('checkbox', { name: /De patiënt heeft toestemming gegeven/ }));
+    await settled();
     const phone = screen.getByLabelText('Telefoonnummer voor het terugbellen');
     fireEvent.input(phone, { target: { value: '06-1234' } });
     expect(screen.getByText('Een Nederlands nummer heeft 10 cijfers, of +31 met 9 cijfers.')).toBeTruthy();
@@ -126,6 +137,7 @@ describe('sidebar', () => {
     fireEvent.click(screen.getAllByRole('radio', { name: 'Ja' })[0]!);
     fireEvent.click(screen.getByRole('button', { name: 'Verder naar toestemming' }));
     fireEvent.click(screen.getByRole('checkbox', { name: /De patiënt heeft toestemming gegeven/ }));
+    await settled();
     expect(screen.getByRole('alert').textContent).toMatch(/nog geen sociaal wijkteam ingesteld/);
     expect((screen.getByRole('button', { name: 'Verstuur naar sociaal wijkteam' }) as HTMLButtonElement).disabled).toBe(true);
   });

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileTriggers, type RuleSetMatch, type TriggerMatcher } from '../../extension/shared/rule-engine';
-import { readHistory, readPatient, readPractitioner, type PatientOnPage } from '../../extension/content/page-reader';
+import { readHistory, readPatient, readPractitioner } from '../../extension/content/page-reader';
+import type { PatientOnPage } from '../../extension/shared/sidebar-channel';
 import { findAdapter, type PageAdapter } from '../../extension/shared/page-adapter';
 import { startSignalScanner, type SignalScanner } from '../../extension/content/signal-scanner';
 import { defaultRuleSet, demoHisAdapter, lonelinessRuleSet } from './helpers';

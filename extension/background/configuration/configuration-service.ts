@@ -2,6 +2,7 @@ import {
   CONFIGURATION_FILE_FORMAT,
   CONFIGURATION_FILE_VERSION,
   CONFIGURATION_SECTIONS,
+  type ConfigurationLayer,
   type ConfigurationSection,
   type PracticeConfiguration,
   type SocialTeamEndpoint,
@@ -122,7 +123,7 @@ export function createConfigurationService(deps: {
         const parsed = parseItem(section, keepEndpointToken(section, input, effective));
         if (!parsed.ok) return parsed.problems;
         const item = parsed.value;
-        if (effective.sources[section][item.id] === 'policy') return [lockedProblem(`${section}: ${item.id}`)];
+        if (sourceOf(effective, section, item.id) === 'policy') return [lockedProblem(`${section}: ${item.id}`)];
         const list = ((saved[section] ?? []) as Array<{ id: string }>).filter((existing) => existing.id !== item.id);
         const check = parseSection(section, [...list, item]);
         return check.ok ? { ...saved, [section]: check.value } : check.problems;
@@ -132,7 +133,7 @@ export function createConfigurationService(deps: {
     /** Removes one saved item. Bundled items cannot be removed (a rule set can be switched off instead). */
     removeItem(section: ListSection, id: string): Promise<ChangeResult> {
       return changeSaved((saved, effective) => {
-        const source = effective.sources[section][id];
+        const source = sourceOf(effective, section, id);
         if (source === undefined) return [{ path: `${section}: ${id}`, message: 'does not exist' }];
         if (source === 'policy') return [lockedProblem(`${section}: ${id}`)];
         if (source === 'default') return [{ path: `${section}: ${id}`, message: 'comes with Vroegsignaal and cannot be removed; switch it off instead' }];
@@ -154,7 +155,7 @@ export function createConfigurationService(deps: {
     setRuleSetEnabled(id: string, enabled: boolean): Promise<ChangeResult> {
       return changeSaved((saved, effective) => {
         if (effective.lockedSections.includes('disabledRuleSets')) return [lockedProblem('disabledRuleSets')];
-        const source = effective.sources.ruleSets[id];
+        const source = sourceOf(effective, 'ruleSets', id);
         if (source === undefined) return [{ path: `ruleSets: ${id}`, message: 'does not exist' }];
         if (source === 'policy') return [lockedProblem(`ruleSets: ${id}`)];
         const others = effective.disabledRuleSets.filter((disabled) => disabled !== id);
@@ -212,6 +213,16 @@ export function createConfigurationService(deps: {
 }
 
 export type ConfigurationService = ReturnType<typeof createConfigurationService>;
+
+/**
+ * Which layer an item comes from, or undefined when there is none. Own keys only: `sources` is a
+ * plain object, and an id such as "constructor" would otherwise find Object.prototype's and pass as
+ * an existing item (saving it into the list of switched-off rule sets, which then no longer validates).
+ */
+function sourceOf(effective: EffectiveConfiguration, section: ListSection, id: string): ConfigurationLayer | undefined {
+  const sources = effective.sources[section];
+  return Object.hasOwn(sources, id) ? sources[id] : undefined;
+}
 
 function keepEndpointToken(section: ListSection, input: unknown, effective: EffectiveConfiguration): unknown {
   if (section !== 'endpoints' || typeof input !== 'object' || input === null) return input;

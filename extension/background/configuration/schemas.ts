@@ -15,11 +15,12 @@ import type {
 } from '../../shared/configuration';
 import { CONFIGURATION_FILE_FORMAT, CONFIGURATION_FILE_VERSION } from '../../shared/configuration';
 import { LOCALES } from '../../shared/locale';
+import { foldText } from '../../shared/rule-engine';
 import type { PageAdapter } from '../../shared/page-adapter';
 import type { RuleSet } from '../../shared/rule-set';
 import { checkEhrOrigin, checkEndpointUrl } from '../../shared/addresses';
 import type { Exactly } from '../../shared/type-checks';
-import { selectorProblem } from './selector-syntax';
+import { MAX_SELECTOR_LENGTH, selectorProblem } from './selector-syntax';
 
 // The formats of everything a practice configures, as the background checks them. Objects are
 // strict: an unknown field is reported (a typo must not silently switch something off). Every
@@ -50,7 +51,12 @@ const codeRange = z.string().superRefine((value, ctx) => {
 const phrase = z
   .string()
   .max(100, 'must be at most 100 characters')
-  .refine((value) => value.trim().length >= 3, 'must have at least 3 characters besides spaces');
+  .superRefine((value, ctx) => {
+    if (value.trim().length < 3) ctx.addIssue({ code: 'custom', message: 'must have at least 3 characters besides spaces' });
+    // The rule engine matches folded text: a phrase of accent marks alone folds to nothing, and an
+    // empty phrase would match at every word boundary of every page.
+    else if (foldText(value).trim().length < 3) ctx.addIssue({ code: 'custom', message: 'must have at least 3 characters besides spaces and accent marks' });
+  });
 
 const uniqueBy = <T>(items: readonly T[], key: (item: T) => string, ctx: z.RefinementCtx, what: string, field: string) => {
   const seen = new Map<string, number>();
@@ -125,7 +131,9 @@ export const ruleSetSchema = z
     }
   });
 
-const selector = z.string().max(500, 'must be at most 500 characters').superRefine((value, ctx) => {
+// `abort`: an over-long selector is refused for its length alone, so the syntax check below only
+// ever parses short strings (its cost grows faster than the length).
+const selector = z.string().max(MAX_SELECTOR_LENGTH, { message: `must be at most ${MAX_SELECTOR_LENGTH} characters`, abort: true }).superRefine((value, ctx) => {
   const problem = selectorProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
@@ -192,8 +200,13 @@ export const pageAdapterSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * Exactly as written: `checkEndpointUrl` trims, but the URL is stored untrimmed, and `new URL` keeps
+ * characters such as U+00A0 that `trim()` removes, so a padded URL would pass here and throw later.
+ */
 function isAllowedEndpointUrl(value: string): boolean {
-  return checkEndpointUrl(value).ok;
+  const checked = checkEndpointUrl(value);
+  return checked.ok && checked.url === value;
 }
 
 const bearerToken = z.string().regex(/^[\x21-\x7e]{8,4096}$/, 'must be 8 to 4096 printable characters without spaces');
@@ -203,7 +216,7 @@ const endpointFields = {
   url: z
     .string()
     .max(500)
-    .refine(isAllowedEndpointUrl, 'must be an https URL such as https://fhir.sociaalteam.example/r4 (http only for localhost), without user, query or fragment'),
+    .refine(isAllowedEndpointUrl, 'must be an https URL such as https://fhir.sociaalteam.example/r4 (http only for localhost), without user, query, fragment or spaces around it'),
   format: z.literal('fhir-r4', 'must be "fhir-r4"').default('fhir-r4'),
 };
 

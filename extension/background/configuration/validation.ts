@@ -18,6 +18,24 @@ export const DOCUMENT_LIMITS = {
   maxStringLength: 10_000,
 };
 
+/** A field name that reads as itself in a path; anything else is quoted there. */
+const PLAIN_FIELD_NAME = /^[A-Za-z_$][\w$-]*$/;
+
+/**
+ * `formatPath`, with field names that are not plain words quoted and their invisible and
+ * direction-changing characters escaped: an unknown field may be named " " or "\u202E…", and the
+ * path must still say where the problem is, visibly and in order.
+ */
+function pathText(path: readonly PropertyKey[]): string {
+  return formatPath(
+    path.map((segment) =>
+      typeof segment !== 'string' || PLAIN_FIELD_NAME.test(segment)
+        ? segment
+        : JSON.stringify(segment).replace(/[\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    ),
+  );
+}
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
 
 /**
@@ -26,24 +44,35 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: Problem[
  */
 export function documentLimitProblem(input: unknown): Problem | null {
   const stack: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: input, path: [] }];
-  let nodes = 0;
+  const tooLarge: Problem = { path: '(root)', message: `is too large: more than ${DOCUMENT_LIMITS.maxNodes} values` };
+  // Counted as they are found, not as they are visited: a list of a million items is refused before
+  // a million paths are built for it.
+  let nodes = 1;
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
-    nodes += 1;
-    if (nodes > DOCUMENT_LIMITS.maxNodes) return { path: '(root)', message: `is too large: more than ${DOCUMENT_LIMITS.maxNodes} values` };
     if (typeof value === 'string' && value.length > DOCUMENT_LIMITS.maxStringLength) {
-      return { path: formatPath(path), message: `is too long: ${value.length} characters, at most ${DOCUMENT_LIMITS.maxStringLength}` };
+      return { path: pathText(path), message: `is too long: ${value.length} characters, at most ${DOCUMENT_LIMITS.maxStringLength}` };
     }
     if (typeof value !== 'object' || value === null) continue;
-    if (path.length >= DOCUMENT_LIMITS.maxDepth) return { path: formatPath(path), message: `is nested too deeply: more than ${DOCUMENT_LIMITS.maxDepth} levels` };
-    if (Array.isArray(value)) value.forEach((child, index) => stack.push({ value: child, path: [...path, index] }));
-    else for (const [key, child] of Object.entries(value)) stack.push({ value: child, path: [...path, key] });
+    if (path.length >= DOCUMENT_LIMITS.maxDepth) return { path: pathText(path), message: `is nested too deeply: more than ${DOCUMENT_LIMITS.maxDepth} levels` };
+    nodes += Array.isArray(value) ? value.length : Object.keys(value).length;
+    if (nodes > DOCUMENT_LIMITS.maxNodes) return tooLarge;
+    const children: Array<[PropertyKey, unknown]> = Array.isArray(value) ? value.map((child, index) => [index, child]) : Object.entries(value);
+    for (const [key, child] of children) {
+      // A field name is a string too; an unbounded one would end up whole in a problem's path.
+      if (typeof key === 'string' && key.length > DOCUMENT_LIMITS.maxStringLength) {
+        return { path: pathText(path), message: `has a field name that is too long: ${key.length} characters, at most ${DOCUMENT_LIMITS.maxStringLength}` };
+      }
+      stack.push({ value: child, path: [...path, key] });
+    }
   }
   return null;
 }
 
 /** Parses JSON text within the size limit; the problem says what is wrong and where. */
 export function parseJsonText(source: string): Parsed<unknown> {
+  // Callers pass message bodies; a non-string must be a plain refusal, not a TypeError's wording.
+  if (typeof source !== 'string') return { ok: false, problems: [{ path: '(root)', message: `must be JSON text, not ${describeType(source)}` }] };
   const bytes = new TextEncoder().encode(source).length;
   if (bytes > DOCUMENT_LIMITS.maxBytes) {
     return { ok: false, problems: [{ path: '(root)', message: `the file is too large: ${Math.ceil(bytes / 1024)} KiB, at most ${DOCUMENT_LIMITS.maxBytes / 1024} KiB` }] };
@@ -68,19 +97,19 @@ export function problemsFromZod(error: z.ZodError, input: unknown, prefix: reado
     const path = [...prefix, ...(issue.path as PropertyKey[])];
     switch (issue.code) {
       case 'unrecognized_keys':
-        for (const key of issue.keys) problems.push({ path: formatPath([...path, key]), message: 'is not a known field (a typo?)' });
+        for (const key of issue.keys) problems.push({ path: pathText([...path, key]), message: 'is not a known field (a typo?)' });
         break;
       case 'invalid_type': {
         const value = valueAtPath(input, issue.path as PropertyKey[]);
         problems.push({
-          path: formatPath(path),
+          path: pathText(path),
           message: value === undefined ? 'is required' : `must be ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}, not ${describeType(value)}`,
         });
         break;
       }
       case 'invalid_value':
         problems.push({
-          path: formatPath(path),
+          path: pathText(path),
           message:
             valueAtPath(input, issue.path as PropertyKey[]) === undefined
               ? 'is required'
@@ -90,14 +119,14 @@ export function problemsFromZod(error: z.ZodError, input: unknown, prefix: reado
         });
         break;
       case 'invalid_union':
-        problems.push({ path: formatPath(path), message: 'does not match any of the allowed forms' });
+        problems.push({ path: pathText(path), message: 'does not match any of the allowed forms' });
         break;
       case 'too_small':
       case 'too_big':
-        problems.push({ path: formatPath(path), message: issue.message.startsWith('Too') ? describeSize(issue) : issue.message });
+        problems.push({ path: pathText(path), message: issue.message.startsWith('Too') ? describeSize(issue) : issue.message });
         break;
       default:
-        problems.push({ path: formatPath(path), message: issue.message });
+        problems.push({ path: pathText(path), message: issue.message });
     }
   }
   return problems;

@@ -11,7 +11,7 @@ import { PracticeSection } from './PracticeSection';
 import { RuleSetsSection } from './RuleSetsSection';
 import { StatusArea, type Status } from './StatusArea';
 import { UsersSection } from './UsersSection';
-import { msg } from './ui';
+import { msg, ProblemPath } from './ui';
 
 /** The sections in page order: their anchors and titles, for the navigation list. */
 const SECTIONS: ReadonlyArray<{ id: string; title: MessageKey }> = [
@@ -163,7 +163,7 @@ export function OptionsApp({ deps }: OptionsAppProps) {
                 <ul>
                   {view.problems.map((problem, index) => (
                     <li key={`${index}:${problem.layer}:${problem.path}`}>
-                      {t(LAYER_KEYS[problem.layer])} · <code class="vs-path">{problem.path}</code>: <bdi>{problem.message}</bdi>
+                      {t(LAYER_KEYS[problem.layer])} · <ProblemPath path={problem.path} />: <bdi>{problem.message}</bdi>
                     </li>
                   ))}
                 </ul>

@@ -73,6 +73,18 @@ export function CardHeading({ id, name, source, t }: { id: string; name: string;
   );
 }
 
+/**
+ * A problem's path: it may carry a field name from an imported file or from policy (an unknown field
+ * called "\u202E…"), so it is isolated like any other text from configuration.
+ */
+export function ProblemPath({ path }: { path: string }) {
+  return (
+    <bdi>
+      <code class="vs-path">{path}</code>
+    </bdi>
+  );
+}
+
 /** Problems as `path: message`, each its own list item; both parts isolated, as either may quote configuration. */
 export function ProblemList({ problems, id }: { problems: readonly Problem[]; id?: string }) {
   return (
@@ -81,7 +93,7 @@ export function ProblemList({ problems, id }: { problems: readonly Problem[]; id
         <li key={`${index}:${problem.path}`}>
           {problem.path ? (
             <>
-              <code class="vs-path">{problem.path}</code>: <bdi>{problem.message}</bdi>
+              <ProblemPath path={problem.path} />: <bdi>{problem.message}</bdi>
             </>
           ) : (
             <bdi>{problem.message}</bdi>

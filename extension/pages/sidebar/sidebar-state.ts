@@ -2,6 +2,7 @@ import type { Practitioner, ScreeningAnswer } from '../../../contract/referral-b
 import type { CallMoment, LifeDomain } from '../../../contract/referral-contract';
 import type { ReferralStatus } from '../../shared/messages';
 import type { RuleSetMatch } from '../../shared/rule-engine';
+import type { RefusalReason } from './click-guard';
 
 export type SidebarPhase =
   /** Nothing to show: no trigger yet, or no patient open. */
@@ -49,6 +50,8 @@ export interface SidebarState {
   /** Referrals sent at earlier consults, shown quietly when the patient is opened again. */
   earlierReferrals: ReferralStatus[];
   submitError: string | null;
+  /** The last consent tick or send the sidebar refused, and why (the GP must see that nothing happened). */
+  refusal: { act: 'consent' | 'send'; reason: RefusalReason } | null;
 }
 
 export type SidebarAction =
@@ -73,7 +76,8 @@ export type SidebarAction =
   | { type: 'submit-started' }
   | { type: 'submit-failed'; message: string }
   | { type: 'referrals-queued'; referrals: ReferralStatus[] }
-  | { type: 'referral-updated'; referral: ReferralStatus };
+  | { type: 'referral-updated'; referral: ReferralStatus }
+  | { type: 'refused'; act: 'consent' | 'send'; reason: RefusalReason };
 
 /** The state for a freshly opened patient: nothing of any previous patient survives. */
 export function initialSidebarState(patientKey: string | null = null, prefill: { name: string; phone: string } = { name: '', phone: '' }): SidebarState {
@@ -91,6 +95,7 @@ export function initialSidebarState(patientKey: string | null = null, prefill: {
     referrals: [],
     earlierReferrals: [],
     submitError: null,
+    refusal: null,
   };
 }
 
@@ -142,10 +147,10 @@ export function sidebarReducer(state: SidebarState, action: SidebarAction): Side
       return { ...state, phase: 'consent', referrer: action.referrer, form: { ...state.form, lifeDomains } };
     }
     case 'went-back-to-questions':
-      return state.phase === 'consent' ? { ...state, phase: 'questions', form: { ...state.form, consentGiven: false } } : state;
+      return state.phase === 'consent' ? { ...state, phase: 'questions', form: { ...state.form, consentGiven: false }, refusal: null } : state;
     case 'form-edited':
       if (state.phase !== 'consent') return state;
-      return { ...state, form: { ...state.form, ...action.changes }, submitError: null };
+      return { ...state, form: { ...state.form, ...action.changes }, submitError: null, refusal: null };
     case 'referrer-chosen':
       return state.phase === 'consent' ? { ...state, referrer: action.referrer } : state;
     case 'toggled':
@@ -155,11 +160,13 @@ export function sidebarReducer(state: SidebarState, action: SidebarAction): Side
     case 'negative-closed':
       return state.phase === 'questions' ? { ...state, phase: 'negative', expanded: false } : state;
     case 'submit-started':
-      return state.phase === 'consent' && state.form.consentGiven ? { ...state, phase: 'submitting', submitError: null } : state;
+      return state.phase === 'consent' && state.form.consentGiven ? { ...state, phase: 'submitting', submitError: null, refusal: null } : state;
     case 'submit-failed':
       return state.phase === 'submitting' ? { ...state, phase: 'consent', submitError: action.message } : state;
     case 'referrals-queued':
       return state.phase === 'submitting' ? { ...state, phase: 'referral', referrals: action.referrals } : state;
+    case 'refused':
+      return state.phase === 'consent' ? { ...state, refusal: { act: action.act, reason: action.reason } } : state;
     case 'referral-updated': {
       const referrals = replaceReferral(state.referrals, action.referral);
       if (referrals) return { ...state, referrals };

@@ -1,15 +1,12 @@
 import type { Practitioner, ScreeningAnswer } from '../../../contract/referral-bundle';
 import type { LifeDomain } from '../../../contract/referral-contract';
 import type { PracticeUser } from '../../shared/configuration';
-import type { Locale } from '../../shared/locale';
-import type { RequestMessage, Response, ResponseMap, TabMessage, TriggerSummary } from '../../shared/messages';
+import type { RequestMessage, Response, SendMessage, TabMessage, TriggerSummary } from '../../shared/messages';
 import { evaluateScreen, type RuleSetMatch, type Trigger } from '../../shared/rule-engine';
 import type { RuleSet } from '../../shared/rule-set';
-import type { PatientOnPage } from '../page-reader';
+import type { PageContext, PatientOnPage } from '../../shared/sidebar-channel';
+import type { RefusalReason } from './click-guard';
 import { initialSidebarState, sidebarReducer, type ConsentForm, type SidebarAction, type SidebarState } from './sidebar-state';
-
-/** Sends one protocol message to the background and returns its typed answer. */
-export type SendMessage = <M extends RequestMessage>(message: M) => Promise<Response<ResponseMap[M['type']]>>;
 
 /** What the sidebar's controls can ask for. */
 export interface SidebarActions {
@@ -23,22 +20,13 @@ export interface SidebarActions {
   closeNegative(): void;
   submit(): void;
   retryNow(referralId: string): void;
-}
-
-/** What this page is configured with, as the background handed it over. */
-export interface PageContext {
-  adapterId: string;
-  ruleSets: RuleSet[];
-  /** Per rule set, the social team its referrals go to (null: no endpoint configured). */
-  recipients: Record<string, string | null>;
-  users: PracticeUser[];
-  locale: Locale;
+  /** The guard refused a consent tick or a send: say so, change nothing else. */
+  refused(act: 'consent' | 'send', reason: RefusalReason): void;
 }
 
 export interface SidebarControllerDependencies {
   page: PageContext;
   send: SendMessage;
-  readPractitioner: () => Practitioner;
   /** Draws the state; called after every change. */
   render: (state: SidebarState, actions: SidebarActions) => void;
   /** Reports failures of fire-and-forget messages (never patient data). */
@@ -70,13 +58,15 @@ function defaultReferrer(fromPage: Practitioner, users: readonly PracticeUser[])
 }
 
 /**
- * Content-script side of the sidebar: turns page signals and GP actions into state, and state
- * into messages for the background. Holds one patient's state at a time; the set of patients
+ * The sidebar's logic, in its own frame: turns what the content script saw on the page and what the
+ * GP does into state, and state into messages for the background. Holds one patient's state at a time; the set of patients
  * dismissed during this page's life is the only thing that outlives a patient switch.
  */
 export function createSidebarController(deps: SidebarControllerDependencies) {
   const { page } = deps;
   let state: SidebarState = initialSidebarState();
+  // The GP the page names, as read when the patient was opened.
+  let practitionerOnPage: Practitioner = {};
   const suppressedThisConsult = new Set<string>();
 
   function dispatch(action: SidebarAction): void {
@@ -118,7 +108,7 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
     goToConsent() {
       const positive = positiveRuleSets(state, page);
       const defaultLifeDomains = [...new Set(positive.flatMap((ruleSet) => ruleSet.referral.defaultLifeDomains))] as LifeDomain[];
-      dispatch({ type: 'went-to-consent', referrer: defaultReferrer(deps.readPractitioner(), page.users), defaultLifeDomains });
+      dispatch({ type: 'went-to-consent', referrer: defaultReferrer(practitionerOnPage, page.users), defaultLifeDomains });
     },
     backToQuestions: () => dispatch({ type: 'went-back-to-questions' }),
     editForm: (changes) => dispatch({ type: 'form-edited', changes }),
@@ -175,6 +165,7 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
           },
         );
     },
+    refused: (act, reason) => dispatch({ type: 'refused', act, reason }),
     retryNow(referralId) {
       deps.send({ type: 'referral/retry-now', referralId }).then(
         (response) => {
@@ -192,7 +183,8 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
     },
 
     /** The page shows another patient (or none): forget everything about the previous one. */
-    patientChanged(patient: PatientOnPage | null): void {
+    patientChanged(patient: PatientOnPage | null, practitioner: Practitioner = {}): void {
+      practitionerOnPage = practitioner;
       const patientKey = patient?.key ?? null;
       dispatch({
         type: 'patient-changed',

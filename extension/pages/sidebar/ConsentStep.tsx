@@ -13,7 +13,7 @@ function callMomentKey(moment: CallMoment): MessageKey {
  * The consent step: the sentence to read aloud, the call-back details, and a preview of exactly
  * what leaves the practice. Sending stays impossible until consent is ticked and the details hold.
  */
-export function ConsentStep({ state, actions, page, t }: SidebarProps) {
+export function ConsentStep({ state, actions, page, guard, t }: SidebarProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
   // Whether the page had a phone number when the patient was opened: if not, the GP must ask for one.
@@ -34,6 +34,22 @@ export function ConsentStep({ state, actions, page, t }: SidebarProps) {
   // Asked once the page did not name the GP; the choice stays visible and changeable.
   const askReferrer = useRef(!state.referrer.name && page.users.length > 0);
   const chosenUser = page.users.find((user) => user.name === state.referrer.name)?.id ?? '';
+
+  // Ticking consent and sending are the two acts a page must never do for the GP or make the GP do
+  // blindly: both wait for the guard (a real gesture on a sidebar wholly in view, on top, for a moment).
+  const tickConsent = (event: Event) => {
+    const box = event.currentTarget as HTMLInputElement;
+    if (!box.checked) {
+      if (guard.trusted(event)) actions.editForm({ consentGiven: false });
+      else box.checked = true;
+      return;
+    }
+    box.checked = false;
+    void guard.confirm(event).then((reason) => (reason ? actions.refused('consent', reason) : actions.editForm({ consentGiven: true })));
+  };
+  const send = (event: Event) => {
+    void guard.confirm(event).then((reason) => (reason ? actions.refused('send', reason) : actions.submit()));
+  };
 
   const toggleDomain = (domain: LifeDomain, on: boolean) =>
     actions.editForm({
@@ -62,11 +78,12 @@ export function ConsentStep({ state, actions, page, t }: SidebarProps) {
         <input
           id="vs-name"
           type="text"
+          dir="auto"
           autocomplete="off"
           value={form.name}
           aria-invalid={nameMissing}
           aria-describedby={nameMissing ? 'vs-name-error' : undefined}
-          onInput={(event) => actions.editForm({ name: event.currentTarget.value })}
+          onInput={(event) => guard.trusted(event) && actions.editForm({ name: event.currentTarget.value })}
         />
         {nameMissing && (
           <p id="vs-name-error" class="vs-error">
@@ -80,12 +97,13 @@ export function ConsentStep({ state, actions, page, t }: SidebarProps) {
         <input
           id="vs-phone"
           type="tel"
+          dir="ltr"
           inputMode="tel"
           autocomplete="off"
           value={form.phone}
           aria-invalid={!phone.ok}
           aria-describedby={phone.ok ? 'vs-phone-hint' : 'vs-phone-hint vs-phone-error'}
-          onInput={(event) => actions.editForm({ phone: event.currentTarget.value })}
+          onInput={(event) => guard.trusted(event) && actions.editForm({ phone: event.currentTarget.value })}
         />
         <p id="vs-phone-hint" class="vs-hint">
           {phoneFromPage.current ? t('phoneHint') : t('phoneNotOnPage')}
@@ -102,7 +120,7 @@ export function ConsentStep({ state, actions, page, t }: SidebarProps) {
         <select
           id="vs-call-moment"
           value={form.callMoment}
-          onChange={(event) => actions.editForm({ callMoment: event.currentTarget.value as CallMoment })}
+          onChange={(event) => guard.trusted(event) && actions.editForm({ callMoment: event.currentTarget.value as CallMoment })}
         >
           {CALL_MOMENTS.map((moment) => (
             <option key={moment} value={moment}>
@@ -116,7 +134,7 @@ export function ConsentStep({ state, actions, page, t }: SidebarProps) {
         <legend>{t('lifeDomainsLabel')}</legend>
         {LIFE_DOMAINS.map((domain) => (
           <label key={domain} class="vs-check">
-            <input type="checkbox" checked={form.lifeDomains.includes(domain)} onChange={(event) => toggleDomain(domain, event.currentTarget.checked)} />
+            <input type="checkbox" checked={form.lifeDomains.includes(domain)} onChange={(event) => guard.trusted(event) && toggleDomain(domain, event.currentTarget.checked)} />
             <span>{t(lifeDomainMessageKey(domain) as MessageKey)}</span>
           </label>
         ))}
@@ -131,12 +149,13 @@ export function ConsentStep({ state, actions, page, t }: SidebarProps) {
         <label for="vs-note">{t('noteLabel')}</label>
         <textarea
           id="vs-note"
+          dir="auto"
           rows={3}
           maxLength={NOTE_MAX_LENGTH}
           value={form.note}
           aria-invalid={noteCodes.length > 0}
           aria-describedby={noteCodes.length > 0 ? 'vs-note-counter vs-note-error' : 'vs-note-counter'}
-          onInput={(event) => actions.editForm({ note: event.currentTarget.value })}
+          onInput={(event) => guard.trusted(event) && actions.editForm({ note: event.currentTarget.value })}
         />
         <p id="vs-note-counter" class="vs-hint">
           {t('noteCounter', [form.note.length, NOTE_MAX_LENGTH])}
@@ -152,9 +171,11 @@ export function ConsentStep({ state, actions, page, t }: SidebarProps) {
         <h4 id="vs-preview-heading">{t('previewHeading', [recipient])}</h4>
         <dl>
           <dt>{t('nameLabel')}</dt>
-          <dd data-preview="name">{form.name || t('previewNone')}</dd>
+          <dd data-preview="name">{form.name ? <bdi>{form.name}</bdi> : t('previewNone')}</dd>
           <dt>{t('phoneLabel')}</dt>
-          <dd data-preview="phone">{phone.ok ? phone.display : form.phone || t('previewNone')}</dd>
+          <dd data-preview="phone">
+            <bdi dir="ltr">{phone.ok ? phone.display : form.phone || t('previewNone')}</bdi>
+          </dd>
           <dt>{t('callMomentLabel')}</dt>
           <dd data-preview="call-moment">{t(callMomentKey(form.callMoment))}</dd>
           <dt>{t('lifeDomainsLabel')}</dt>
@@ -162,10 +183,10 @@ export function ConsentStep({ state, actions, page, t }: SidebarProps) {
             {form.lifeDomains.map((domain) => t(lifeDomainMessageKey(domain) as MessageKey)).join(', ') || t('previewNone')}
           </dd>
           <dt>{t('noteLabel')}</dt>
-          <dd data-preview="note">{form.note.trim() || t('previewNone')}</dd>
+          <dd data-preview="note">{form.note.trim() ? <bdi>{form.note.trim()}</bdi> : t('previewNone')}</dd>
           <dt>{t('previewReferrer')}</dt>
           <dd data-preview="referrer">
-            {state.referrer.name ?? t('previewReferrerUnknown')}
+            {state.referrer.name ? <bdi>{state.referrer.name}</bdi> : t('previewReferrerUnknown')}
             {state.referrer.agb ? ` (AGB ${state.referrer.agb})` : ''}
           </dd>
           <dt>{t('previewAnswers')}</dt>
@@ -188,7 +209,7 @@ export function ConsentStep({ state, actions, page, t }: SidebarProps) {
       {askReferrer.current && (
         <div class="vs-field">
           <label for="vs-referrer">{t('referrerLabel')}</label>
-          <select id="vs-referrer" value={chosenUser} onChange={(event) => actions.chooseReferrer(event.currentTarget.value)}>
+          <select id="vs-referrer" value={chosenUser} onChange={(event) => guard.trusted(event) && actions.chooseReferrer(event.currentTarget.value)}>
             <option value="" disabled>
               {t('referrerChoose')}
             </option>
@@ -202,20 +223,25 @@ export function ConsentStep({ state, actions, page, t }: SidebarProps) {
       )}
 
       <label class="vs-check vs-consent">
-        <input type="checkbox" checked={form.consentGiven} onChange={(event) => actions.editForm({ consentGiven: event.currentTarget.checked })} />
+        <input type="checkbox" checked={form.consentGiven} onChange={tickConsent} />
         <span>{t('consentCheckbox')}</span>
       </label>
 
+      {state.refusal && (
+        <p class="vs-error" role="alert" data-refusal={state.refusal.reason}>
+          {t(state.refusal.act === 'consent' ? 'refusedConsent' : 'refusedSend', [t(`refusal_${state.refusal.reason.replaceAll('-', '_')}` as MessageKey)])}
+        </p>
+      )}
       {state.submitError && (
         <p class="vs-error" role="alert">
           {state.submitError}
         </p>
       )}
       <div class="vs-actions">
-        <button type="button" class="vs-primary" disabled={!canSend} aria-describedby={form.consentGiven ? undefined : 'vs-send-hint'} onClick={actions.submit}>
+        <button type="button" class="vs-primary" disabled={!canSend} aria-describedby={form.consentGiven ? undefined : 'vs-send-hint'} onClick={send}>
           {t('send')}
         </button>
-        <button type="button" class="vs-secondary" onClick={actions.backToQuestions}>
+        <button type="button" class="vs-secondary" onClick={(event) => guard.trusted(event) && actions.backToQuestions()}>
           {t('back')}
         </button>
       </div>
@@ -225,10 +251,10 @@ export function ConsentStep({ state, actions, page, t }: SidebarProps) {
         </p>
       )}
       <div class="vs-actions vs-actions-quiet">
-        <button type="button" class="vs-link" onClick={() => actions.dismiss('not-now')}>
+        <button type="button" class="vs-link" onClick={(event) => guard.trusted(event) && actions.dismiss('not-now')}>
           {t('notNow')}
         </button>
-        <button type="button" class="vs-link" onClick={() => actions.dismiss('not-relevant')}>
+        <button type="button" class="vs-link" onClick={(event) => guard.trusted(event) && actions.dismiss('not-relevant')}>
           {t('notRelevant')}
         </button>
       </div>

@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Translate } from '../../shared/i18n';
-import type { PageContext, SidebarActions } from './sidebar-controller';
+import type { PageContext } from '../../shared/sidebar-channel';
+import type { SidebarGuard } from './click-guard';
+import type { SidebarActions } from './sidebar-controller';
 import { isSidebarVisible, type SidebarState } from './sidebar-state';
 import { ConsentStep } from './ConsentStep';
 import { ReferralStatusView } from './ReferralStatusView';
@@ -10,6 +12,8 @@ export interface SidebarProps {
   state: SidebarState;
   actions: SidebarActions;
   page: PageContext;
+  /** Every control asks it first: a script's events and clicks through a cover do nothing. */
+  guard: SidebarGuard;
   t: Translate;
 }
 
@@ -17,7 +21,7 @@ export interface SidebarProps {
  * The quiet sidebar docked at the page edge: never a modal and never grabbing focus on its own.
  * Focus only moves when the GP acts inside it (collapse, expand, next step).
  */
-export function Sidebar({ state, actions, page, t }: SidebarProps) {
+export function Sidebar({ state, actions, page, guard, t }: SidebarProps) {
   const toggleRef = useRef<HTMLButtonElement>(null);
   const lastExpanded = useRef(state.expanded);
   const toggledByUser = useRef(false);
@@ -30,7 +34,8 @@ export function Sidebar({ state, actions, page, t }: SidebarProps) {
 
   if (!isSidebarVisible(state)) return null;
 
-  const toggle = () => {
+  const toggle = (event: Event) => {
+    if (!guard.trusted(event)) return;
     toggledByUser.current = true;
     actions.toggle();
   };
@@ -53,17 +58,17 @@ export function Sidebar({ state, actions, page, t }: SidebarProps) {
         </button>
       </header>
       <div class="vs-body">
-        {state.phase === 'questions' && <ScreeningQuestions state={state} actions={actions} page={page} t={t} />}
-        {state.phase === 'consent' && <ConsentStep state={state} actions={actions} page={page} t={t} />}
+        {state.phase === 'questions' && <ScreeningQuestions state={state} actions={actions} page={page} guard={guard} t={t} />}
+        {state.phase === 'consent' && <ConsentStep state={state} actions={actions} page={page} guard={guard} t={t} />}
         {state.phase === 'submitting' && (
           <p class="vs-status" role="status">
             {t('submitting')}
           </p>
         )}
         {state.phase === 'referral' &&
-          state.referrals.map((referral) => <ReferralStatusView key={referral.referralId} referral={referral} actions={actions} page={page} t={t} />)}
+          state.referrals.map((referral) => <ReferralStatusView key={referral.referralId} referral={referral} actions={actions} page={page} guard={guard} t={t} />)}
         {state.phase === 'idle' &&
-          state.earlierReferrals.map((referral) => <ReferralStatusView key={referral.referralId} referral={referral} earlier actions={actions} page={page} t={t} />)}
+          state.earlierReferrals.map((referral) => <ReferralStatusView key={referral.referralId} referral={referral} earlier actions={actions} page={page} guard={guard} t={t} />)}
       </div>
     </aside>
   );

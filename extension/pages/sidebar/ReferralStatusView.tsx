@@ -1,7 +1,9 @@
 import type { MessageKey, Translate } from '../../shared/i18n';
 import type { Locale } from '../../shared/locale';
 import type { DeliveryError, ReferralStatus } from '../../shared/messages';
-import type { PageContext, SidebarActions } from './sidebar-controller';
+import type { PageContext } from '../../shared/sidebar-channel';
+import type { SidebarGuard } from './click-guard';
+import type { SidebarActions } from './sidebar-controller';
 
 /** Human words for why delivery has not worked (yet). */
 function describeDeliveryError(error: DeliveryError | undefined, t: Translate): string {
@@ -24,12 +26,14 @@ export function ReferralStatusView({
   earlier = false,
   actions,
   page,
+  guard,
   t,
 }: {
   referral: ReferralStatus;
   earlier?: boolean;
   actions: SidebarActions;
   page: PageContext;
+  guard: SidebarGuard;
   t: Translate;
 }) {
   const { locale } = page;
@@ -55,7 +59,7 @@ export function ReferralStatusView({
       {referral.state === 'delivered' && !earlier && <p class="vs-hint">{t('statusNextStep')}</p>}
       {(referral.state === 'retrying' || referral.state === 'failed') && (
         <div class="vs-actions">
-          <button type="button" class="vs-secondary" onClick={() => actions.retryNow(referral.referralId)}>
+          <button type="button" class="vs-secondary" onClick={(event) => guard.trusted(event) && actions.retryNow(referral.referralId)}>
             {t('retryNow')}
           </button>
         </div>

@@ -21,7 +21,7 @@ function describeTrigger(trigger: Trigger, locale: Locale, t: Translate): string
  * What made the prompt appear and the questions of every rule set that fired, each question asked
  * once, answered yes / no / not asked. Several rule sets firing together make one prompt.
  */
-export function ScreeningQuestions({ state, actions, page, t }: SidebarProps) {
+export function ScreeningQuestions({ state, actions, page, guard, t }: SidebarProps) {
   const { locale } = page;
   const ruleSets = firedRuleSets(state, page);
   const questions = combinedQuestions(ruleSets);
@@ -61,7 +61,7 @@ export function ScreeningQuestions({ state, actions, page, t }: SidebarProps) {
                   name={`vs-${question.id}`}
                   value={answer.value}
                   checked={state.answers[question.id] === answer.value}
-                  onChange={() => actions.answer(question.id, answer.value)}
+                  onChange={(event) => guard.trusted(event) && actions.answer(question.id, answer.value)}
                 />
                 <span>{t(answer.label)}</span>
               </label>
@@ -80,18 +80,18 @@ export function ScreeningQuestions({ state, actions, page, t }: SidebarProps) {
       </p>
       <div class="vs-actions">
         {positive.length > 0 ? (
-          <button type="button" class="vs-primary" onClick={actions.goToConsent}>
+          <button type="button" class="vs-primary" onClick={(event) => guard.trusted(event) && actions.goToConsent()}>
             {t('toConsent')}
           </button>
         ) : complete ? (
-          <button type="button" class="vs-primary" onClick={actions.closeNegative}>
+          <button type="button" class="vs-primary" onClick={(event) => guard.trusted(event) && actions.closeNegative()}>
             {t('closeNegative')}
           </button>
         ) : null}
-        <button type="button" class="vs-secondary" onClick={() => actions.dismiss('not-now')}>
+        <button type="button" class="vs-secondary" onClick={(event) => guard.trusted(event) && actions.dismiss('not-now')}>
           {t('notNow')}
         </button>
-        <button type="button" class="vs-secondary" onClick={() => actions.dismiss('not-relevant')}>
+        <button type="button" class="vs-secondary" onClick={(event) => guard.trusted(event) && actions.dismiss('not-relevant')}>
           {t('notRelevant')}
         </button>
       </div>
