@@ -1,5 +1,5 @@
-// Prints one closing line over Vitest's JSON reports ("N passed, N failed, N skipped"), so a
-// reader of CI output sees the total for unit and end-to-end tests together.
+// Prints one line per Vitest JSON report and a closing total ("N passed, N failed, N skipped"), so a
+// reader of CI output sees unit, end-to-end and security tests at a glance.
 import { readFileSync } from 'node:fs';
 
 let passed = 0;
@@ -7,6 +7,8 @@ let failed = 0;
 let skipped = 0;
 for (const file of process.argv.slice(2)) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
+  const name = file.replace(/^.*\//, '').replace(/\.json$/, '');
+  console.log(`${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests + report.numTodoTests} skipped`);
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;

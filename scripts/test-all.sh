@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test, in the order that fails fastest: types, unit tests, both browser builds, then the
-# end-to-end tests against the freshly built Chromium extension. Needs /usr/bin/chromium.
+# Every test, in the order that fails fastest: types, unit tests, the production dependency audit,
+# both browser builds, the end-to-end tests, then the security suite (attacks on the built extension
+# in Chromium, golden manifests, fuzzing). Needs /usr/bin/chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,7 +9,9 @@ npx wxt prepare
 npx tsc --noEmit
 mkdir -p .test-output
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=.test-output/unit.json
+node scripts/audit-dependencies.mjs
 npx wxt build
 npx wxt build -b firefox
 npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json=.test-output/e2e.json
-node scripts/summarize-tests.mjs .test-output/unit.json .test-output/e2e.json
+npx vitest run --project security --reporter=default --reporter=json --outputFile.json=.test-output/security.json
+node scripts/summarize-tests.mjs .test-output/unit.json .test-output/e2e.json .test-output/security.json

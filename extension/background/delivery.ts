@@ -1,4 +1,5 @@
 import type { AuditEvent, ConsentRecord, OutboxEntry, ScreeningEvent, VroegsignaalDatabase } from './database';
+import type { SocialTeamEndpoint } from '../shared/configuration';
 import type { DeliveryError, ReferralStatus } from '../shared/messages';
 
 export interface DeliveryDependencies {
@@ -11,10 +12,10 @@ export interface DeliveryDependencies {
   /** Tells the referring tab how its referral is doing; must not throw. */
   notify: (entry: OutboxEntry) => void;
   /**
-   * The `Authorization` header for a configured endpoint, read at send time so a changed token
-   * applies to referrals already queued; `undefined` when the endpoint is no longer configured.
+   * Where a configured endpoint receives and its `Authorization` header, read at send time (see
+   * {@link endpointDestination}); `undefined` when the endpoint is no longer configured.
    */
-  credentialsFor: (endpointId: string) => Promise<{ authorization: string | null } | undefined>;
+  destinationFor: (endpointId: string) => Promise<EndpointDestination | undefined>;
   requestTimeoutMs?: number;
 }
 
@@ -68,6 +69,33 @@ async function describeRejection(response: Response): Promise<string> {
 }
 
 /**
+ * Why a fetch failed. Fetch rejects with one generic TypeError ("fetch failed"); where the runtime
+ * gives the reason as its cause (a refused redirect, a refused connection), the assistant needs it.
+ */
+function failureDetail(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : '';
+  return cause && cause !== error.message ? `${error.message}: ${cause}` : error.message;
+}
+
+/** Where a referral goes and how it authenticates, as configured now. */
+export interface EndpointDestination {
+  url: string;
+  authorization: string | null;
+}
+
+/**
+ * A configured endpoint's address and `Authorization` header, looked up when a referral is sent: a
+ * changed token applies to referrals already queued, and so does a changed address — the token is
+ * never sent to an address it was not configured with. `undefined` when the endpoint is gone.
+ */
+export function endpointDestination(endpoints: readonly SocialTeamEndpoint[], endpointId: string): EndpointDestination | undefined {
+  const endpoint = endpoints.find((candidate) => candidate.id === endpointId);
+  if (!endpoint) return undefined;
+  return { url: endpoint.url, authorization: endpoint.auth.scheme === 'bearer' ? `Bearer ${endpoint.auth.token}` : null };
+}
+
+/**
  * The outbox and its delivery: at-least-once sending with a stable Idempotency-Key, so that the
  * receiver sees each referral exactly once. Survives the service worker stopping mid-send: an
  * attempt takes a lease (`nextAttemptAt`) before it starts, and an expired lease is simply retried.
@@ -79,8 +107,8 @@ export function createDeliveryService(deps: DeliveryDependencies) {
 
   async function attempt(entry: OutboxEntry): Promise<AttemptOutcome> {
     if (entry.body === null) return { delivered: true };
-    const credentials = await deps.credentialsFor(entry.endpointId);
-    if (!credentials) {
+    const destination = await deps.destinationFor(entry.endpointId);
+    if (!destination) {
       return {
         delivered: false,
         permanent: true,
@@ -88,13 +116,13 @@ export function createDeliveryService(deps: DeliveryDependencies) {
       };
     }
     try {
-      const response = await deps.fetch(entry.endpoint, {
+      const response = await deps.fetch(destination.url, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/fhir+json',
           Accept: 'application/fhir+json',
           'Idempotency-Key': entry.referralId,
-          ...(credentials.authorization ? { Authorization: credentials.authorization } : {}),
+          ...(destination.authorization ? { Authorization: destination.authorization } : {}),
         },
         body: entry.body,
         // Never follow a redirect with patient data to wherever it points.
@@ -111,7 +139,7 @@ export function createDeliveryService(deps: DeliveryDependencies) {
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
       const kind = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network';
-      return { delivered: false, permanent: false, error: { kind, detail: error instanceof Error ? error.message : String(error) } };
+      return { delivered: false, permanent: false, error: { kind, detail: failureDetail(error) } };
     }
   }
 

@@ -65,6 +65,15 @@ function ok<T>(data: T) {
   return { ok: true as const, data };
 }
 
+/**
+ * An unknown `type` as the answer names it. Not JSON.stringify: a structured-cloned message (Firefox)
+ * can carry a BigInt, a cycle or deep nesting there, on which it throws; and a long one is cut short.
+ */
+function describeType(type: unknown): string {
+  if (typeof type !== 'string') return `(${type === null ? 'null' : typeof type})`;
+  return JSON.stringify(type.length > 80 ? `${type.slice(0, 80)}…` : type);
+}
+
 function isWebUrl(url: URL): boolean {
   return url.protocol === 'https:' || url.protocol === 'http:';
 }
@@ -106,7 +115,7 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
     const { sender } = identified;
     const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
     const kind = (['content', 'sidebar', 'options', 'shared'] as const).find((candidate) => (REQUEST_TYPES[candidate] as readonly unknown[]).includes(type));
-    if (kind === undefined) return fail('invalid-message', 'message does not follow the protocol', [{ path: 'type', message: `unknown message type ${JSON.stringify(type)}` }]);
+    if (kind === undefined) return fail('invalid-message', 'message does not follow the protocol', [{ path: 'type', message: `unknown message type ${describeType(type)}` }]);
     if (!(ALLOWED_SENDERS[kind] as ReadonlyArray<Sender['kind']>).includes(sender.kind)) return fail('invalid-sender', `${String(type)} is for ${SENDER_WORDS[kind]}`);
     const parsed = requestSchemas[kind].safeParse(raw);
     if (!parsed.success) {
@@ -120,6 +129,8 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
       if (kind === 'options') return await handleOptions(parsed.data as OptionsRequest);
       if (kind === 'content') return await handleContent(parsed.data as ContentRequest, sender as Extract<Sender, { kind: 'ehr-tab' }>);
       if (kind === 'sidebar') return await handleSidebar(parsed.data as SidebarRequest, sender as Extract<Sender, { kind: 'sidebar-frame' }>);
+      // The sidebar page framed by a page we do not watch gets nothing, as in handleSidebar.
+      if (sender.kind === 'sidebar-frame' && !(await isWatchedOrigin(sender.tabUrl))) return fail('invalid-sender', `${sender.tabUrl.origin} is not a watched EHR origin`);
       const entry = await deps.delivery.retryNow((parsed.data as { referralId: string }).referralId);
       return entry ? ok(toReferralStatus(entry)) : fail('not-found', 'no such referral in the outbox');
     } catch (error) {
@@ -225,7 +236,8 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
         return result ? ok(result) : fail('not-found', `no endpoint ${message.id} is configured`);
       }
       case 'options/open-tabs': {
-        if (!URL.canParse(message.origin)) return fail('invalid-message', 'not an origin', [{ path: 'origin', message: 'must be an origin' }]);
+        // javascript:, data: and the like parse as URLs too, with the opaque origin "null".
+        if (!URL.canParse(message.origin) || !isWebUrl(new URL(message.origin))) return fail('invalid-message', 'not an origin', [{ path: 'origin', message: 'must be an origin' }]);
         return ok(await deps.options.openTabs(new URL(message.origin).origin));
       }
       case 'options/probe-tab': {

@@ -41,6 +41,54 @@ const adapterProposal = z.strictObject({
 
 const itemSection = z.enum(['users', 'endpoints', 'ruleSets', 'adapters']);
 
+/** More values than any configuration has (the configuration service allows 50 000). */
+const MAX_JSON_DATA_VALUES = 200_000;
+
+/**
+ * Whether a value is plain JSON data. Firefox clones message bodies with structured clone, so they can
+ * also hold BigInts, sparse arrays, Maps, Dates, NaN and cycles, which JSON text never has and the
+ * configuration checks are not written for. Iterative, so deep nesting cannot exhaust the stack; an
+ * object shared twice is fine (JSON text would repeat it), one inside itself is not.
+ */
+function isJsonData(root: unknown): boolean {
+  const ancestors = new Set<object>();
+  const stack: Array<{ value: unknown } | { leave: object }> = [{ value: root }];
+  let values = 0;
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if ('leave' in next) {
+      ancestors.delete(next.leave);
+      continue;
+    }
+    const { value } = next;
+    if (++values > MAX_JSON_DATA_VALUES) return false;
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return false;
+      continue;
+    }
+    if (typeof value !== 'object' || ancestors.has(value)) return false;
+    let children: unknown[];
+    if (Array.isArray(value)) {
+      if (values + value.length > MAX_JSON_DATA_VALUES) return false;
+      for (let index = 0; index < value.length; index++) if (!Object.hasOwn(value, index)) return false;
+      children = value;
+    } else {
+      const prototype = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      // A field set to undefined is a field left out, as JSON text would have it.
+      children = Object.values(value).filter((field) => field !== undefined);
+    }
+    ancestors.add(value);
+    stack.push({ leave: value });
+    for (const child of children) stack.push({ value: child });
+  }
+  return true;
+}
+
+const JSON_DATA_MESSAGE = 'must be JSON data: objects, lists, text, finite numbers, true, false or null';
+const configurationData = z.unknown().refine(isJsonData, JSON_DATA_MESSAGE);
+
 const contentRequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('page/configuration'), url: z.string().max(4000) }),
   z.strictObject({ type: z.literal('page/health'), sidebarBlocked: z.boolean() }),
@@ -69,9 +117,9 @@ const sidebarRequestSchema = z.discriminatedUnion('type', [
 
 const optionsRequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('options/get') }),
-  z.strictObject({ type: z.literal('options/save-practice'), practice: z.unknown() }),
+  z.strictObject({ type: z.literal('options/save-practice'), practice: configurationData }),
   z
-    .strictObject({ type: z.literal('options/save-item'), section: itemSection, item: z.unknown().optional(), source: configurationText.optional() })
+    .strictObject({ type: z.literal('options/save-item'), section: itemSection, item: configurationData.optional(), source: configurationText.optional() })
     .refine((m) => (m.item === undefined) !== (m.source === undefined), { message: 'needs either item or source', path: ['item'] }),
   z.strictObject({ type: z.literal('options/remove-item'), section: itemSection, id: z.string().max(64) }),
   z.strictObject({ type: z.literal('options/set-rule-set-enabled'), id: ruleSetId, enabled: z.boolean() }),

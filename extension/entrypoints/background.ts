@@ -3,7 +3,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { createConfigurationService } from '../background/configuration/configuration-service';
 import { adapterTemplates, bundledDefaults } from '../background/configuration/defaults';
 import { openVroegsignaalDatabase } from '../background/database';
-import { createDeliveryService, toReferralStatus } from '../background/delivery';
+import { createDeliveryService, endpointDestination, toReferralStatus } from '../background/delivery';
 import { adapterOrigins, EHR_CONTENT_SCRIPT_FILE, syncEhrContentScript, type EhrAccessApis } from '../background/ehr-access';
 import { originPattern } from '../shared/page-adapter';
 import { createMessageHandler } from '../background/message-handler';
@@ -117,11 +117,7 @@ async function start() {
       // The tab may be closed or showing another page by now; the outbox keeps the truth.
       browser.tabs.sendMessage(entry.tabId, message).catch(() => {});
     },
-    async credentialsFor(endpointId) {
-      const endpoint = (await configuration.current()).endpoints.find((candidate) => candidate.id === endpointId);
-      if (!endpoint) return undefined;
-      return { authorization: endpoint.auth.scheme === 'bearer' ? `Bearer ${endpoint.auth.token}` : null };
-    },
+    destinationFor: async (endpointId) => endpointDestination((await configuration.current()).endpoints, endpointId),
   });
   const screening = createScreeningService({
     db,

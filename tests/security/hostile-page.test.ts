@@ -347,6 +347,40 @@ describe('what the GP sees is what the GP clicks', () => {
   });
 });
 
+describe('text stays text', () => {
+  it('keeps the phone number in reading order next to a name with a right-to-left override', async () => {
+    await openPatient('P-1008');
+    await consult.typeCode('N01');
+    await consult.answer(/Vindt u het moeilijk om elke maand rond te komen/, 'Ja');
+    await consult.goToConsent();
+    // What a hostile page could put in a patient's name field: U+202E RIGHT-TO-LEFT OVERRIDE.
+    await consult.sidebar.getByLabel('Naam patiënt').fill('Mila \u202EVoorbeeld');
+    const order = await consult.sidebarDocument.evaluate(() => {
+      const phone = document.querySelector('[data-preview="phone"]')!;
+      const walker = document.createTreeWalker(phone, NodeFilter.SHOW_TEXT);
+      const xs: number[] = [];
+      let digits = '';
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (let i = 0; i < text.length; i++) {
+          if (!/\d/.test(text[i]!)) continue;
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          xs.push(range.getBoundingClientRect().left);
+          digits += text[i];
+        }
+      }
+      return { xs, digits };
+    });
+    const typed = await consult.sidebar.getByLabel('Telefoonnummer voor het terugbellen').inputValue();
+    expect(order.digits).toBe(typed.replace(/\D/g, ''));
+    expect(order.xs.length).toBeGreaterThanOrEqual(10);
+    // Left to right on screen, as written: the override stayed inside the name.
+    expect(order.xs).toEqual([...order.xs].sort((a, b) => a - b));
+  });
+});
+
 describe('the page cannot switch the extension off unnoticed', () => {
   it('keeps detecting after forged framework start-up and navigation events', async () => {
     await openPatient('P-1002');

@@ -1,18 +1,9 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen } from '@testing-library/preact';
+import { cleanup, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BackgroundClient, PageRequest } from '../../extension/pages/options/background-client';
-import type { OptionsDependencies } from '../../extension/pages/options/dependencies';
-import type { HostAccess } from '../../extension/pages/options/host-access';
-import { OptionsApp } from '../../extension/pages/options/OptionsApp';
-import type { AdapterTemplate } from '../../extension/shared/configuration';
-import { translatorFromBundle } from '../../extension/shared/i18n';
-import type { EndpointView, OptionsView } from '../../extension/shared/messages';
-import { originPattern, type PageAdapter } from '../../extension/shared/page-adapter';
+import type { PageAdapter } from '../../extension/shared/page-adapter';
 import type { RuleSet } from '../../extension/shared/rule-set';
-import nl from '../../extension/public/_locales/nl/messages.json';
-import templatesFile from '../../rules/adapter-templates.json';
-import geldzorgenRules from '../../rules/geldzorgen.rules.json';
+import { baseView, EHR, endpoint, geldzorgen, mount, RECEIVER } from '../unit/options-harness';
 
 // Names in configuration are text, never layout: a right-to-left override (U+202E) in a user's,
 // endpoint's, rule set's or adapter's name must stay inside that name, so it cannot make the page show
@@ -21,55 +12,6 @@ import geldzorgenRules from '../../rules/geldzorgen.rules.json';
 
 const RLO = '\u202E';
 const PDF = '\u202C';
-const geldzorgen = geldzorgenRules as unknown as RuleSet;
-const templates = templatesFile.templates as unknown as AdapterTemplate[];
-const EHR = 'https://his.voorbeeld.nl';
-const RECEIVER = 'https://fhir.wijkteam.voorbeeld.nl';
-
-// The same fake background and browser as tests/unit/options-page.test.tsx, cut to what this needs.
-function baseView(overrides: Partial<OptionsView> = {}): OptionsView {
-  return {
-    practice: { value: { name: 'Huisartsenpraktijk Voorbeeld' }, source: 'saved' },
-    users: [],
-    endpoints: [],
-    ruleSets: [{ value: geldzorgen, source: 'default', enabled: true }],
-    adapters: [],
-    lockedSections: [],
-    problems: [],
-    templates,
-    hostAccess: {},
-    watchedOrigins: [],
-    accessPatterns: {},
-    ...overrides,
-  };
-}
-
-async function mount(view: OptionsView) {
-  const client: BackgroundClient = {
-    send: (async (message: PageRequest) => {
-      if (message.type === 'options/validate-item') return { ok: true, data: { id: 'x', name: 'x' } };
-      if (message.type === 'options/open-tabs') return { ok: true, data: [] };
-      return { ok: true, data: view };
-    }) as BackgroundClient['send'],
-  };
-  const hostAccess: HostAccess = {
-    request: () => Promise.resolve(true),
-    remove: () => Promise.resolve(true),
-    patternFor: (origin) => originPattern(origin, 'chrome'),
-    onChange: () => () => {},
-  };
-  const deps: OptionsDependencies = {
-    client,
-    hostAccess,
-    t: translatorFromBundle(nl),
-    locale: 'nl',
-    readFile: async () => '',
-    download: () => {},
-    timers: { setTimeout: (callback) => setTimeout(callback, 0), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) },
-  };
-  render(<OptionsApp deps={deps} />);
-  await screen.findByRole('heading', { level: 2, name: 'Praktijk' });
-}
 
 afterEach(cleanup);
 
@@ -119,10 +61,6 @@ const closest = (selector: string) => (isolate: Element) => {
   return found;
 };
 
-function endpoint(overrides: Partial<EndpointView> = {}): EndpointView {
-  return { id: 'sociaal-wijkteam', name: 'Sociaal wijkteam Voorbeeld', url: `${RECEIVER}/r4`, format: 'fhir-r4', auth: { scheme: 'none' }, ...overrides };
-}
-
 describe('names with bidirectional overrides stay inside their own isolate on the options page', () => {
   it('a user: the name is isolated, the role and AGB code beside it are not', async () => {
     const name = `${RLO}dr. E. Denkbeeld`;
@@ -152,7 +90,7 @@ describe('names with bidirectional overrides stay inside their own isolate on th
     const ruleSet: RuleSet = { ...geldzorgen, id: 'proef-geldzorgen', name: { nl: name, en: name } };
     await mount(baseView({ ruleSets: [{ value: ruleSet, source: 'saved', enabled: true }], endpoints: [{ value: endpoint(), source: 'saved' }] }));
     // The name is on the endpoint's card too (which rule sets send there): the rule set's own card counts here.
-    expectIsolated(name, () => screen.getByRole('article', { name }), ['proef-geldzorgen', '1.0.0', 'Sociaal wijkteam Voorbeeld']);
+    expectIsolated(name, () => screen.getByRole('article', { name }), ['proef-geldzorgen', '1.0.0', endpoint().name]);
   });
 
   it('an adapter: the name is isolated, the EHR origin beside it is not inside it', async () => {

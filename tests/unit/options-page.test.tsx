@@ -1,109 +1,15 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapterFromProposal } from '../../extension/pages/options/adapter-from-proposal';
-import { createBackgroundClient, type BackgroundClient, type PageRequest } from '../../extension/pages/options/background-client';
-import type { OptionsDependencies } from '../../extension/pages/options/dependencies';
+import { createBackgroundClient, type PageRequest } from '../../extension/pages/options/background-client';
 import { dryRun } from '../../extension/pages/options/dry-run';
-import { createHostAccess, type HostAccess, type PermissionsApi } from '../../extension/pages/options/host-access';
-import { OptionsApp } from '../../extension/pages/options/OptionsApp';
-import type { AdapterTemplate } from '../../extension/shared/configuration';
-import { translatorFromBundle } from '../../extension/shared/i18n';
-import type { AdapterProposal, EndpointView, OptionsView, ProbeFindings, Response } from '../../extension/shared/messages';
-import { originPattern, type PageAdapter } from '../../extension/shared/page-adapter';
-import type { RuleSet } from '../../extension/shared/rule-set';
-import en from '../../extension/public/_locales/en/messages.json';
-import nl from '../../extension/public/_locales/nl/messages.json';
-import templatesFile from '../../rules/adapter-templates.json';
-import eenzaamheidRules from '../../rules/eenzaamheid.rules.json';
-import geldzorgenRules from '../../rules/geldzorgen.rules.json';
+import { createHostAccess, type PermissionsApi } from '../../extension/pages/options/host-access';
+import type { AdapterProposal, ProbeFindings, Response } from '../../extension/shared/messages';
+import { adapter, baseView, EHR, eenzaamheid, endpoint, geldzorgen, GELDZORGEN, mount, RECEIVER, templates } from './options-harness';
 
 // The options page as an administrator meets it, with a fake background and a fake browser
 // permission prompt: what they see, what is sent, and in which order access is asked for.
-
-const geldzorgen = geldzorgenRules as unknown as RuleSet;
-const eenzaamheid = eenzaamheidRules as unknown as RuleSet;
-const GELDZORGEN = geldzorgen.name.nl;
-const templates = templatesFile.templates as unknown as AdapterTemplate[];
-
-const EHR = 'https://his.voorbeeld.nl';
-const RECEIVER = 'https://fhir.wijkteam.voorbeeld.nl';
-
-function baseView(overrides: Partial<OptionsView> = {}): OptionsView {
-  return {
-    practice: { value: { name: 'Huisartsenpraktijk Voorbeeld' }, source: 'saved' },
-    users: [],
-    endpoints: [],
-    ruleSets: [
-      { value: geldzorgen, source: 'default', enabled: true },
-      { value: eenzaamheid, source: 'default', enabled: false },
-    ],
-    adapters: [],
-    lockedSections: [],
-    problems: [],
-    templates,
-    hostAccess: {},
-    watchedOrigins: [],
-    accessPatterns: {},
-    ...overrides,
-  };
-}
-
-function endpoint(overrides: Partial<EndpointView> = {}): EndpointView {
-  return { id: 'sociaal-wijkteam', name: 'Sociaal wijkteam Maastricht', url: `${RECEIVER}/r4`, format: 'fhir-r4', auth: { scheme: 'none' }, ...overrides };
-}
-
-function adapter(id: string, origin: string, name = `EHR ${id}`): PageAdapter {
-  return { id, name, pages: [{ origin, pathPrefix: '/' }], scan: { include: ['#consult'], exclude: [] } };
-}
-
-type Handlers = { [K in PageRequest['type']]?: (message: Extract<PageRequest, { type: K }>) => Response<unknown> };
-
-/** Mounts the page against a fake background; `log` records requests and permission prompts in order. */
-async function mount(view: OptionsView, handlers: Handlers = {}, options: { grant?: boolean; locale?: 'nl' | 'en'; files?: Record<string, string> } = {}) {
-  const log: string[] = [];
-  const sent: PageRequest[] = [];
-  const requests: string[][] = [];
-  const removals: string[][] = [];
-  const client: BackgroundClient = {
-    send: (async (message: PageRequest) => {
-      sent.push(message);
-      log.push(`send ${message.type}`);
-      const handler = handlers[message.type] as ((m: PageRequest) => Response<unknown>) | undefined;
-      if (handler) return handler(message);
-      if (message.type === 'options/validate-item') return { ok: true, data: { id: 'x', name: 'x' } };
-      if (message.type === 'options/open-tabs') return { ok: true, data: [] };
-      return { ok: true, data: view };
-    }) as BackgroundClient['send'],
-  };
-  const hostAccess: HostAccess = {
-    request(origins) {
-      requests.push([...origins]);
-      log.push(`request ${origins.join(' ')}`);
-      return Promise.resolve(options.grant ?? true);
-    },
-    remove(origins) {
-      removals.push([...origins]);
-      return Promise.resolve(true);
-    },
-    patternFor: (origin) => originPattern(origin, 'chrome'),
-    onChange: () => () => {},
-  };
-  const locale = options.locale ?? 'nl';
-  const deps: OptionsDependencies = {
-    client,
-    hostAccess,
-    t: translatorFromBundle(locale === 'nl' ? nl : en),
-    locale,
-    readFile: async (file) => options.files?.[file.name] ?? '',
-    download: (fileName, text) => void log.push(`download ${fileName} ${text.length}`),
-    // Debounce and polling without waiting: the order of events stays as in the browser.
-    timers: { setTimeout: (callback) => setTimeout(callback, 0), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) },
-  };
-  render(<OptionsApp deps={deps} />);
-  await screen.findByRole('heading', { level: 2, name: locale === 'nl' ? 'Praktijk' : 'Practice' });
-  return { log, sent, requests, removals };
-}
 
 /**
  * Matches the innermost element whose whole text is `text`, across the <bdi> elements that isolate

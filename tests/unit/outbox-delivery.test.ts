@@ -1,25 +1,11 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createConfigurationService } from '../../extension/background/configuration/configuration-service';
-import { adapterTemplates, bundledDefaults } from '../../extension/background/configuration/defaults';
-import { createMessageHandler, type MessageSenderInfo } from '../../extension/background/message-handler';
 import { openVroegsignaalDatabase, type OutboxEntry, type VroegsignaalDatabase } from '../../extension/background/database';
-import { createDeliveryService, retryDelayMs } from '../../extension/background/delivery';
-import { createOptionsService } from '../../extension/background/options-service';
-import { createScreeningService } from '../../extension/background/screening-service';
+import { retryDelayMs } from '../../extension/background/delivery';
 import type { SocialTeamEndpoint } from '../../extension/shared/configuration';
-import { demoHisAdapter, referralRequest, sequentialUuids, socialTeamEndpoint } from './helpers';
+import { createTestBackground, EHR_SENDER, OPTIONS_SENDER, SIDEBAR_SENDER } from './background-harness';
+import { demoHisAdapter, referralRequest, socialTeamEndpoint } from './helpers';
 
-const EXTENSION_ID = 'abcdefghijklmnopabcdefghijklmnop';
-const OPTIONS_SENDER: MessageSenderInfo = { id: EXTENSION_ID, url: `chrome-extension://${EXTENSION_ID}/options.html`, tab: { id: 9 }, frameId: 0 };
-const EHR_SENDER: MessageSenderInfo = { id: EXTENSION_ID, url: 'http://127.0.0.1:4310/patient/P-1001', tab: { id: 3 }, frameId: 0 };
-/** The sidebar frame in that tab, served from a per-session origin (use_dynamic_url). */
-const SIDEBAR_SENDER: MessageSenderInfo = {
-  id: EXTENSION_ID,
-  url: 'chrome-extension://0b1c2d3e-aaaa-4bbb-8ccc-123456789abc/sidebar.html#one-time-key',
-  tab: { id: 3, url: 'http://127.0.0.1:4310/patient/P-1001' },
-  frameId: 7,
-};
 
 let dbCounter = 0;
 let db: VroegsignaalDatabase;
@@ -44,51 +30,15 @@ function setup(endpoint: ReturnType<typeof fakeEndpoint>, settings: { endpoint?:
   const wakeUps: Array<number | null> = [];
   const notified: OutboxEntry[] = [];
   saved.configuration ??= { adapters: [demoHisAdapter()], endpoints: [settings.endpoint ?? socialTeamEndpoint()] };
-  const configuration = createConfigurationService({
-    defaults: bundledDefaults(),
-    storage: {
-      local: { get: async (key) => (key in saved ? { [key]: structuredClone(saved[key]) } : {}), set: async (items) => void Object.assign(saved, items) },
-      managed: { get: async () => ({}) },
-    },
-  });
-  const delivery = createDeliveryService({
+  const background = createTestBackground({
     db,
+    saved,
     fetch: endpoint.fetch,
     now: () => clock,
-    random: () => 0.5,
-    scheduleWakeUp: async (at) => void wakeUps.push(at),
-    notify: (entry) => notified.push(entry),
-    credentialsFor: async (id) => {
-      const found = (await configuration.current()).endpoints.find((candidate) => candidate.id === id);
-      return found ? { authorization: found.auth.scheme === 'bearer' ? `Bearer ${found.auth.token}` : null } : undefined;
-    },
+    scheduleWakeUp: (at) => void wakeUps.push(at),
+    notify: (entry) => void notified.push(entry),
   });
-  const screening = createScreeningService({ db, delivery, configuration: () => configuration.current(), now: () => new Date(clock), uuid: sequentialUuids(), log: () => {} });
-  const options = createOptionsService({
-    configuration,
-    templates: adapterTemplates(),
-    browserName: 'chrome',
-    fetch: endpoint.fetch,
-    containsPermission: async () => true,
-    watchedOrigins: async () => ['http://127.0.0.1:4310'],
-    queryTabs: async () => [],
-    sendToTab: async () => undefined,
-    injectProbeScript: async () => {},
-    injectTeachScript: async () => {},
-    session: { get: async () => ({}), set: async () => {} },
-  });
-  const handle = createMessageHandler({
-    extensionId: EXTENSION_ID,
-    extensionOrigin: `chrome-extension://${EXTENSION_ID}`,
-    configuration,
-    screening,
-    options,
-    delivery,
-    uiLocale: () => 'nl',
-    pageHealth: { contact: () => {}, sidebarBlocked: () => {} },
-    pseudonymize: async (adapterId, key) => `hash:${adapterId}:${key}`,
-  });
-  return { delivery, handle, wakeUps, notified, configuration };
+  return { ...background, wakeUps, notified };
 }
 
 async function submit(handle: ReturnType<typeof setup>['handle'], patientKey = 'P-1001') {

@@ -33,7 +33,9 @@ export interface SidebarGuard {
 
 /** Where a gesture happened, in the frame: the pointer, or for a key press the control's centre. */
 function pointOf(event: Event): { x: number; y: number } | null {
-  if (typeof MouseEvent !== 'undefined' && event instanceof MouseEvent && event.detail > 0) return { x: event.clientX, y: event.clientY };
+  // A pointer click has a click count (detail) and coordinates; a key press on a button has neither.
+  const pointer = event as Partial<MouseEvent>;
+  if (typeof pointer.clientX === 'number' && typeof pointer.clientY === 'number' && (pointer.detail ?? 0) > 0) return { x: pointer.clientX, y: pointer.clientY };
   const target = event.currentTarget ?? event.target;
   if (target && typeof (target as Element).getBoundingClientRect === 'function') {
     const box = (target as Element).getBoundingClientRect();
