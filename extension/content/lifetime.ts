@@ -41,12 +41,17 @@ export function createLifetime(isExtensionAlive: () => boolean) {
     listen(target: EventTarget, type: string, handler: (event: Event) => void, options: AddEventListenerOptions = {}): void {
       target.addEventListener(type, handler, { ...options, signal: controller.signal });
     },
-    /** `setInterval` that stops when the lifetime ends; each tick first checks the extension is still there. */
-    every(ms: number, tick: () => void): void {
+    /**
+     * `setInterval` that stops when the lifetime ends (or when the returned function is called);
+     * each tick first checks the extension is still there.
+     */
+    every(ms: number, tick: () => void): () => void {
       const id = setInterval(() => {
         if (check()) tick();
       }, ms);
-      endings.push(() => clearInterval(id));
+      const stop = () => clearInterval(id);
+      endings.push(stop);
+      return stop;
     },
   };
 }

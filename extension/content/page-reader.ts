@@ -5,7 +5,6 @@ import type { PatientOnPage } from '../shared/sidebar-channel';
 import { keyFromUrlPath, type PageAdapter } from '../shared/page-adapter';
 import { parseHistoryDate, type HistoryItem } from '../shared/rule-engine';
 
-
 /**
  * `querySelector` that never throws: selectors are checked when configuration is saved, but a page
  * is hostile ground and one bad selector must not stop screening.

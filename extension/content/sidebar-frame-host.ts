@@ -176,8 +176,7 @@ export function createSidebarFrameHost(deps: SidebarFrameHostDependencies, page:
     if (host && host.parentNode !== doc.documentElement) hostTakenAway();
   });
   observer.observe(doc.documentElement, { childList: true });
-  deps.lifetime.every(2_000, () => {
-    if (removed) return;
+  const stopChecking = deps.lifetime.every(2_000, () => {
     if (blocked) {
       // Try again after a while: the page may have stopped. Until then, keep the toolbar saying so.
       if (deps.now() - remounts[remounts.length - 1]! < REMOUNT_LIMIT.retryAfterMs) return deps.reportBlocked(true);
@@ -249,6 +248,7 @@ export function createSidebarFrameHost(deps: SidebarFrameHostDependencies, page:
     remove() {
       removed = true;
       observer.disconnect();
+      stopChecking();
       stopListening();
       port?.disconnect();
       port = null;

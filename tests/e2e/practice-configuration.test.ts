@@ -204,6 +204,8 @@ describe('an administrator configures Vroegsignaal through its options page', ()
       await waitUntilWatched(env.browser, otherEhr.url);
 
       // A single-page move to another patient; the chart renders late; a diagnosis name, not a code.
+      // The GP works in the tab in front: a background tab's sidebar frame gets no pointer input.
+      await ehr.bringToFront();
       await ehr.reload();
       await ehr.getByRole('link', { name: new RegExp(bram.name) }).click();
       await ehr.locator(OTHER_EHR_SELECTORS.patientName, { hasText: bram.name }).waitFor();

@@ -165,6 +165,15 @@ describe('the sidebar frame host in the EHR page', () => {
     expect(blockedReports).toEqual([true]);
   });
 
+  it('leaves nothing running in the page once removed (a new session brings its own)', () => {
+    vi.useFakeTimers();
+    const { link } = host();
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    link.remove();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(hostElement()).toBeNull();
+  });
+
   it('rebuilds the frame when the page navigates it away (its port drops while the host stays)', async () => {
     host();
     const own = fakePort(`${SIDEBAR_PORT_PREFIX}key-1`);
