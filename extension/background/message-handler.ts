@@ -126,11 +126,11 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
       );
     }
     try {
+      // A page may frame our sidebar page itself: it gets nothing unless its tab is a watched EHR page.
+      if (sender.kind === 'sidebar-frame' && !(await isWatchedOrigin(sender.tabUrl))) return fail('invalid-sender', `${sender.tabUrl.origin} is not a watched EHR origin`);
       if (kind === 'options') return await handleOptions(parsed.data as OptionsRequest);
       if (kind === 'content') return await handleContent(parsed.data as ContentRequest, sender as Extract<Sender, { kind: 'ehr-tab' }>);
       if (kind === 'sidebar') return await handleSidebar(parsed.data as SidebarRequest, sender as Extract<Sender, { kind: 'sidebar-frame' }>);
-      // The sidebar page framed by a page we do not watch gets nothing, as in handleSidebar.
-      if (sender.kind === 'sidebar-frame' && !(await isWatchedOrigin(sender.tabUrl))) return fail('invalid-sender', `${sender.tabUrl.origin} is not a watched EHR origin`);
       const entry = await deps.delivery.retryNow((parsed.data as { referralId: string }).referralId);
       return entry ? ok(toReferralStatus(entry)) : fail('not-found', 'no such referral in the outbox');
     } catch (error) {
@@ -177,8 +177,6 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
   }
 
   async function handleSidebar(message: SidebarRequest, sender: Extract<Sender, { kind: 'sidebar-frame' }>): Promise<Handled> {
-    // A page may frame our sidebar page itself; it only works in a tab whose page we watch.
-    if (!(await isWatchedOrigin(sender.tabUrl))) return fail('invalid-sender', `${sender.tabUrl.origin} is not a watched EHR origin`);
     if (message.type === 'sidebar/attach') return ok({ tabId: sender.tabId });
     const adapter = await adapterFor(message.adapterId, sender.tabUrl);
     if (!adapter) return fail('invalid-sender', `adapter ${message.adapterId} is not configured for ${sender.tabUrl.origin}`);
