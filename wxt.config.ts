@@ -2,16 +2,21 @@ import { defineConfig } from 'wxt';
 import { GRANTABLE_SITE_PATTERNS } from './extension/shared/addresses';
 
 const EXTENSION_PAGE_CSP = "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+// `npm run bundle-report` builds once more with hidden source maps, beside the real build, to say which
+// module and dependency each built byte comes from. The shipped build never has source maps.
+const BUNDLE_REPORT = process.env.VROEGSIGNAAL_BUNDLE_REPORT === '1';
 
 export default defineConfig({
   // Everything that ships in the extension lives in extension/, in folders named after where it runs.
   srcDir: 'extension',
+  ...(BUNDLE_REPORT ? { outDir: '.output/bundle-report' } : {}),
   publicDir: 'extension/public',
   modules: ['@wxt-dev/webextension-polyfill'],
   // Explicit imports only: a reader should see where every name comes from.
   imports: false,
   vite: () => ({
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    ...(BUNDLE_REPORT ? { build: { sourcemap: 'hidden' as const } } : {}),
   }),
   manifest: ({ browser, manifestVersion }) => ({
     name: '__MSG_extensionName__',

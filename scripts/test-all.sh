@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test, in the order that fails fastest: types, unit tests, the production dependency audit,
-# both browser builds, the end-to-end tests, then the security suite (attacks on the built extension
+# both browser builds, the size budgets, the end-to-end tests, then the security suite (attacks on the built extension
 # in Chromium, golden manifests, fuzzing). Needs /usr/bin/chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ npx vitest run --project unit --reporter=default --reporter=json --outputFile.js
 node scripts/audit-dependencies.mjs
 npx wxt build
 npx wxt build -b firefox
+npx vitest run --project budget --reporter=default --reporter=json --outputFile.json=.test-output/budget.json
 npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json=.test-output/e2e.json
 npx vitest run --project security --reporter=default --reporter=json --outputFile.json=.test-output/security.json
-node scripts/summarize-tests.mjs .test-output/unit.json .test-output/e2e.json .test-output/security.json
+node scripts/summarize-tests.mjs .test-output/unit.json .test-output/budget.json .test-output/e2e.json .test-output/security.json

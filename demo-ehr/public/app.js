@@ -9,8 +9,32 @@
  *   #patient-banner[data-patient-id] > [data-field=name|birth-date|phone|...]
  *   #episode-list li, #journal li
  *   form#consult-editor: #soep-s #soep-o #soep-e-code #soep-e-text #soep-p, listbox #icpc-suggestions
+ *
+ * Load modes for the performance benchmark (scripts/bench.ts), chosen by query parameters. Without them
+ * the page is exactly the normal demo. They apply to every patient opened during the page load (switching
+ * patients drops the query string from the URL, not the mode).
+ *   ?journal=N  The open patient's journal gets N SOEP lines (0 ≤ N ≤ 100000): a shorter journal grows by
+ *               generated, dated contacts before its first entry (seeded per patient: the same on every
+ *               load), a longer one keeps its newest entries (at most N lines). Generated history carries
+ *               ordinary ICPC codes, N01/P06/L03 among them; the consult editor stays empty.
+ *               Page size (nodes() below) in Chromium is about 700 + 10.5 × N with P-1001 open (P-1005:
+ *               900 + 10.5 × N): journal=20 → 0.9k nodes, 30 → 1.0k, 880 → 9.9k, 1000 → 11.2k,
+ *               4700 → 50.0k, 5200 → 55.3k. The benchmark's "1k / 10k / 50k" scales are 20, 1000, 5200.
+ *   ?storm=outside|inside|both [&stormRate=5 renders/s] [&stormMs=10000] [&stormChunk=20]
+ *               After the first render, re-renders parts of the page stormRate times a second for stormMs,
+ *               as single-page EHRs do. outside: the next stormChunk journal entries (rotating through the
+ *               journal) are replaced by freshly built equal ones. inside: a list of stormChunk practice
+ *               notes plus a status line, #consult-context inside form#consult-editor (created only in this
+ *               mode; no codes or signal words), is rebuilt. both: both in one render. Work per render is
+ *               proportional to stormChunk, not to the page. <html data-storm> is "running", then "done".
+ *               Ranges: stormRate 0.1–250, stormMs 0–600000, stormChunk 1–10000 (integers but the rate);
+ *               a malformed or out-of-range value means its default, an unknown storm no storm.
+ *   window.__demoLoad = { nodes(): number, stormRenders: number }  (always present) nodes() counts the
+ *               document's elements and text nodes (not inside shadow roots); stormRenders counts renders.
  */
-import { AUTHORS, CURRENT_USER, PATIENTS, findPatient } from './patients.js';
+import {
+  AUTHORS, CURRENT_USER, PATIENTS, consultContextLines, findPatient, journalLineCount, journalSeed, parseLoadModes, resizeJournal,
+} from './patients.js';
 import { ICPC_BY_CODE, ICPC_CODES, searchIcpc } from './icpc.js';
 // Served by the demo server from the referral contract, so the HIS and Vroegsignaal agree on codes.
 import { ICPC_CODE_PATTERN } from './contract.js';
@@ -121,6 +145,11 @@ function ageLabel(years) {
 const journals = new Map(PATIENTS.map((patient) => [patient.id, [...patient.journal]]));
 /** @type {Map<string, Episode[]>} */
 const episodes = new Map(PATIENTS.map((patient) => [patient.id, patient.episodes.map((ep) => ({ ...ep }))]));
+
+/** Parsed once: patient switches use pushState without the query string, but the mode holds for the page load. */
+const loadModes = parseLoadModes(location.search);
+/** Patients whose journal `?journal=N` has already resized, so a revisit keeps consults saved since. */
+const resizedJournals = new Set();
 
 const state = {
   /** @type {string | null} */
@@ -385,11 +414,7 @@ function renderJournal(patientId) {
 /** @param {string} patientId */
 function updateJournalCount(patientId) {
   const entries = journals.get(patientId) ?? [];
-  let lines = 0;
-  for (const entry of entries) {
-    lines += [entry.s, entry.o, entry.p].filter((text) => text !== '').length + (entry.e.code || entry.e.text ? 1 : 0);
-  }
-  els.journalCount.textContent = `${entries.length} contacten · ${lines} regels`;
+  els.journalCount.textContent = `${entries.length} contacten · ${journalLineCount(entries)} regels`;
 }
 
 /**
@@ -864,6 +889,7 @@ function showPatient(patientId) {
   els.emptyState.hidden = true;
   renderBanner(patient);
   renderEpisodes(patient.id);
+  resizeJournalForLoadMode(patient.id);
   renderJournal(patient.id);
   updateJournalCount(patient.id);
   renderSidePanels(patient);
@@ -877,6 +903,131 @@ function navigateToPatient(patientId) {
   const path = `/patient/${encodeURIComponent(patientId)}`;
   if (location.pathname !== path) history.pushState({ patientId }, '', path);
   showPatient(patientId);
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Load modes for the benchmark (see the header comment)                                             */
+/* ------------------------------------------------------------------------------------------------ */
+
+/** @param {string} patientId */
+function resizeJournalForLoadMode(patientId) {
+  const lines = loadModes.journalLines;
+  if (lines === null || resizedJournals.has(patientId)) return;
+  resizedJournals.add(patientId);
+  journals.set(patientId, resizeJournal(journals.get(patientId) ?? [], lines, journalSeed(patientId)));
+}
+
+const demoLoad = {
+  /** Elements plus text nodes in the document, the page size the benchmark reports. */
+  nodes() {
+    const walker = document.createTreeWalker(document, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    let count = 0;
+    while (walker.nextNode()) count += 1;
+    return count;
+  },
+  stormRenders: 0,
+};
+
+/** First journal item of the next `outside` chunk; null starts again at the top. */
+/** @type {Element | null} */
+let stormCursor = null;
+/** Entry per journal id of the open patient, so a storm render finds its data without scanning the journal. */
+/** @type {{ patientId: string | null, byId: Map<string, JournalEntry> }} */
+const stormEntries = { patientId: null, byId: new Map() };
+
+/** @param {string} id */
+function stormEntry(id) {
+  const patientId = state.patientId;
+  if (patientId === null) return undefined;
+  // Rebuilt only when the patient changed or a consult was saved since, not per render.
+  if (stormEntries.patientId !== patientId || !stormEntries.byId.has(id)) {
+    stormEntries.patientId = patientId;
+    stormEntries.byId = new Map((journals.get(patientId) ?? []).map((entry) => [entry.id, entry]));
+  }
+  return stormEntries.byId.get(id);
+}
+
+/**
+ * Replaces the next `count` journal items by newly built equal ones, the way a list component re-renders
+ * a slice. Walks siblings from a kept cursor, so the cost does not grow with the journal.
+ * @param {number} count
+ */
+function stormOutside(count) {
+  const list = els.journal;
+  const first = stormCursor !== null && stormCursor.parentNode === list ? stormCursor : list.firstElementChild;
+  if (first === null) return;
+  /** @type {Element[]} */
+  const old = [];
+  /** @type {Element | null} */
+  let next = first;
+  while (next !== null && old.length < count) {
+    old.push(next);
+    next = next.nextElementSibling;
+  }
+  const fragment = document.createDocumentFragment();
+  for (const item of old) {
+    const entry = stormEntry(item.getAttribute('data-entry-id') ?? '');
+    const fresh = entry ? journalEntryElement(entry) : /** @type {Element} */ (item.cloneNode(true));
+    // Keep what the page did to the item since: the episode filter and the highlight of a new consult.
+    fresh.className = item.className;
+    if (fresh instanceof HTMLElement && item instanceof HTMLElement) fresh.hidden = item.hidden;
+    fragment.append(fresh);
+  }
+  for (const item of old) item.remove();
+  list.insertBefore(fragment, next);
+  stormCursor = next;
+}
+
+/** @type {{ status: HTMLElement, list: HTMLUListElement } | null} */
+let consultContext = null;
+
+/**
+ * Rebuilds the practice notes inside the consult editor: a region the extension scans, but no field the
+ * GP types in.
+ * @param {number} count
+ */
+function stormInside(count) {
+  if (consultContext === null) {
+    const status = h('p', { class: 'consult-context-status' });
+    const list = h('ul', { class: 'consult-context-list' });
+    const region = h('div', { id: 'consult-context', class: 'consult-context', role: 'note', 'aria-label': 'Dossiercontext' }, status, list);
+    const actions = els.form.querySelector('.editor-actions');
+    if (actions) actions.before(region);
+    else els.form.append(region);
+    consultContext = { status, list };
+  }
+  const fragment = document.createDocumentFragment();
+  for (const line of consultContextLines(demoLoad.stormRenders, count)) fragment.append(h('li', { text: line }));
+  consultContext.list.replaceChildren(fragment);
+  consultContext.status.textContent = `Dossiercontext bijgewerkt om ${formatTime(new Date())} (ronde ${demoLoad.stormRenders + 1})`;
+}
+
+/** @param {import('./patients.js').StormMode} mode */
+function startStorm(mode) {
+  const root = document.documentElement;
+  root.dataset.storm = 'running';
+  const startedAt = performance.now();
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let interval;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timeout;
+  const stop = () => {
+    clearInterval(interval);
+    clearTimeout(timeout);
+    root.dataset.storm = 'done';
+  };
+  const render = () => {
+    // A timer delayed by a busy page must not render after the storm's end.
+    if (performance.now() - startedAt >= mode.ms) {
+      stop();
+      return;
+    }
+    if (mode.kind !== 'inside') stormOutside(mode.chunk);
+    if (mode.kind !== 'outside') stormInside(mode.chunk);
+    demoLoad.stormRenders += 1;
+  };
+  interval = setInterval(render, 1000 / mode.rate);
+  timeout = setTimeout(stop, mode.ms);
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -913,8 +1064,10 @@ function start() {
 
   window.addEventListener('popstate', () => showPatient(patientIdFromPath(location.pathname)));
 
+  Object.assign(window, { __demoLoad: demoLoad });
   showPatient(patientIdFromPath(location.pathname));
   document.body.setAttribute('data-his-ready', 'true');
+  if (loadModes.storm) startStorm(loadModes.storm);
 }
 
 start();

@@ -3,7 +3,10 @@
  * Synthetic patients for the demo HIS. Every name, address, phone number and note is invented.
  * Phone numbers are in the 06-9999xxxx range; there are no BSNs.
  * P-1005 (Tess Verzinsel) gets a long, deterministically generated record (~3000 journal lines).
+ * The load modes of the benchmark (`?journal=N`, `?storm=…`, see app.js) take their pure parts from here,
+ * so that Node tests can check them without a browser.
  */
+import { ICPC_CODES } from './icpc.js';
 
 /** @typedef {'actief' | 'afgesloten'} EpisodeStatus */
 /** @typedef {{ code: string, title: string, start: string, status: EpisodeStatus }} Episode start is MM-YYYY */
@@ -302,6 +305,227 @@ function generateLongRecord(seed, entryCount) {
     return episode(template.code, template.text, since, active ? 'actief' : 'afgesloten');
   });
   return { journal, episodes };
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Load modes for the performance benchmark (app.js reads the query parameters)                      */
+/* ------------------------------------------------------------------------------------------------ */
+
+/** `?journal=N` above this is ignored: a typo must not hang the tab for minutes. */
+export const MAX_JOURNAL_LINES = 100_000;
+
+/**
+ * Lines an entry shows in the journal, counted the way the journal header counts them.
+ * @param {JournalEntry} item
+ * @returns {number}
+ */
+export function entryLineCount(item) {
+  return [item.s, item.o, item.p].filter((text) => text !== '').length + (item.e.code || item.e.text ? 1 : 0);
+}
+
+/**
+ * @param {ReadonlyArray<JournalEntry>} journal
+ * @returns {number}
+ */
+export function journalLineCount(journal) {
+  let lines = 0;
+  for (const item of journal) lines += entryLineCount(item);
+  return lines;
+}
+
+/**
+ * Seed for a patient's generated history (FNV-1a of the patient number): every load of the same patient
+ * gets the same record, different patients get different ones.
+ * @param {string} patientId
+ * @returns {number}
+ */
+export function journalSeed(patientId) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < patientId.length; i += 1) {
+    hash ^= patientId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+const GROWTH_TEMPLATE_CODES = new Set(LONG_RECORD_TEMPLATES.map((template) => template.code));
+/**
+ * Codes of the autocomplete without a hand-written template get generic consult text, so long histories
+ * use more of the code table than the long record does. The social chapter (Z) stays out: a history full
+ * of social problems would make every benchmark patient look like a case for the social team.
+ */
+const GROWTH_GENERIC_CODES = ICPC_CODES.filter((item) => !item.code.startsWith('Z') && !item.code.includes('.') && !GROWTH_TEMPLATE_CODES.has(item.code));
+const GROWTH_TEMPLATE_WEIGHT = LONG_RECORD_TEMPLATES.reduce((sum, template) => sum + template.weight, 0);
+const GENERIC_O = ['Niet ziek ogend, LO: geen bijzonderheden.', 'RR 128/80, pols 70 regulair.', 'Gericht onderzoek: geen afwijkingen.', 'T 37,1. Verder geen bijzonderheden.'];
+const GENERIC_P = ['Uitleg en adviezen, controle zn.', 'Afwachtend beleid, terug bij verergering.', 'Recept meegegeven, controle over 4 wk.', 'Verwijzing besproken, patiënt denkt erover na.'];
+
+/**
+ * One generated history contact.
+ * @param {() => number} random
+ * @param {Date} date
+ * @param {string} id
+ * @returns {JournalEntry}
+ */
+function generatedEntry(random, date, id) {
+  // Three in four contacts come from the hand-written templates (weighted), one in four from the code table.
+  if (random() < 0.75 || GROWTH_GENERIC_CODES.length === 0) {
+    let roll = random() * GROWTH_TEMPLATE_WEIGHT;
+    let template = LONG_RECORD_TEMPLATES[0];
+    for (const candidate of LONG_RECORD_TEMPLATES) {
+      roll -= candidate.weight;
+      if (roll < 0) {
+        template = candidate;
+        break;
+      }
+    }
+    if (template === undefined) throw new Error('no template');
+    const type = pick(random, template.types ?? DEFAULT_CONTACT_TYPES);
+    const author = template.code === 'A98' || template.code === 'H81' ? 'AS' : pick(random, LONG_RECORD_AUTHORS);
+    return { id, date: formatDate(date), type, author, s: pick(random, template.s), o: pick(random, template.o), e: { code: template.code, text: template.text }, p: pick(random, template.p) };
+  }
+  const code = pick(random, GROWTH_GENERIC_CODES);
+  // "COPD" stays capitalised; "Acne" reads as "acne" inside a sentence.
+  const topic = /^[A-Z][a-zë]/.test(code.title) ? `${code.title.charAt(0).toLowerCase()}${code.title.slice(1)}` : code.title;
+  const s = pick(random, [`Spreekuur i.v.m. ${topic}.`, `Vraag over ${topic}, klachten sinds ca. 1 wk.`, `Vervolgcontact ${topic}, gaat iets beter.`]);
+  return {
+    id, date: formatDate(date), type: pick(random, DEFAULT_CONTACT_TYPES), author: pick(random, LONG_RECORD_AUTHORS),
+    s, o: pick(random, GENERIC_O), e: { code: code.code, text: code.title }, p: pick(random, GENERIC_P),
+  };
+}
+
+/**
+ * The journal resized to `lines` SOEP lines, for `?journal=N`. A shorter journal grows by generated
+ * contacts dated before its first entry (so the patient's own recent contacts stay on top); the result then
+ * has exactly `lines` lines. A longer journal keeps its newest entries that fit, so the result has at most
+ * `lines` lines (short of it by less than one entry). Same journal, `lines` and `seed` → same result.
+ * The input is not changed.
+ * @param {ReadonlyArray<JournalEntry>} journal oldest first
+ * @param {number} lines non-negative integer
+ * @param {number} seed
+ * @returns {JournalEntry[]} oldest first
+ */
+export function resizeJournal(journal, lines, seed) {
+  const current = journalLineCount(journal);
+  if (current >= lines) {
+    let kept = 0;
+    let start = journal.length;
+    while (start > 0) {
+      const previous = journal[start - 1];
+      if (previous === undefined || kept + entryLineCount(previous) > lines) break;
+      kept += entryLineCount(previous);
+      start -= 1;
+    }
+    return journal.slice(start);
+  }
+  const random = mulberry32(seed);
+  const first = journal[0];
+  const { day, month, year } = first ? parseDayMonthYear(first.date) : { day: 5, month: 1, year: 2026 };
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const prefix = `J-G${seed.toString(36)}-`;
+  /** @type {JournalEntry[]} */
+  const older = [];
+  let missing = lines - current;
+  while (missing > 0) {
+    date.setUTCDate(date.getUTCDate() - 2 - Math.floor(random() * 7));
+    // Practices are closed at the weekend: move back to the Friday.
+    const weekday = date.getUTCDay();
+    if (weekday === 6) date.setUTCDate(date.getUTCDate() - 1);
+    if (weekday === 0) date.setUTCDate(date.getUTCDate() - 2);
+    const item = generatedEntry(random, date, `${prefix}${older.length + 1}`);
+    // The oldest contact is cut short so the total comes out exact; the E line with its code always stays.
+    if (missing < 4) item.o = '';
+    if (missing < 3) item.p = '';
+    if (missing < 2) item.s = '';
+    missing -= entryLineCount(item);
+    older.push(item);
+  }
+  older.reverse();
+  return [...older, ...journal];
+}
+
+/**
+ * @param {string} ddmmyyyy
+ * @returns {{ day: number, month: number, year: number }}
+ */
+function parseDayMonthYear(ddmmyyyy) {
+  const [day, month, year] = ddmmyyyy.split('-').map(Number);
+  return { day: day || 1, month: month || 1, year: year || 2026 };
+}
+
+/**
+ * Practice-management notes for the `inside` storm: plain administration, so that re-rendering them inside
+ * the consult editor changes the scanned region without ever holding a code, a complaint name or a
+ * money-worry term of any rule set (the unit tests check this against rules/).
+ */
+export const CONSULT_CONTEXT_NOTES = Object.freeze([
+  'Herhaalrecepten klaargezet voor akkoord',
+  'Thuismetingen bloeddruk ontvangen via het portaal',
+  'Griepvaccinatie dit seizoen nog niet geregistreerd',
+  'Labformulier klaar om af te drukken',
+  'Brief van de fysiotherapeut ongelezen in de post',
+  'Volgende controle bij de POH over zes weken',
+  'Medicatieoverzicht gesynchroniseerd met de apotheek',
+  'Concept verwijsbrief opgeslagen',
+  'Uitslag urinekweek nog niet binnen',
+  'Telefoonnotitie van de assistente bijgevoegd',
+  'Adreswijziging doorgegeven aan de zorgverzekeraar',
+  'Afspraak oogarts bevestigd',
+]);
+
+/**
+ * The notes shown after `render` renders: `count` of them, rotated each render so the text really changes.
+ * @param {number} render
+ * @param {number} count
+ * @returns {string[]}
+ */
+export function consultContextLines(render, count) {
+  /** @type {string[]} */
+  const lines = [];
+  for (let i = 0; i < count; i += 1) lines.push(CONSULT_CONTEXT_NOTES[(render + i) % CONSULT_CONTEXT_NOTES.length] ?? '');
+  return lines;
+}
+
+/** @typedef {'outside' | 'inside' | 'both'} StormKind */
+/** @typedef {{ kind: StormKind, rate: number, ms: number, chunk: number }} StormMode rate in renders per second */
+/** @typedef {{ journalLines: number | null, storm: StormMode | null }} LoadModes */
+
+/**
+ * @param {string | null} value
+ * @param {number} fallback
+ * @param {number} min
+ * @param {number} max
+ * @param {boolean} integer
+ */
+function numberParam(value, fallback, min, max, integer) {
+  if (value === null || value.trim() === '') return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < min || number > max || (integer && !Number.isInteger(number))) return fallback;
+  return number;
+}
+
+/**
+ * Reads the benchmark's load modes from a query string. A value that is missing, malformed or out of range
+ * counts as absent (`journal`, `storm`) or as its default (`stormRate` 5, `stormMs` 10000, `stormChunk` 20),
+ * so a page without valid parameters behaves as it always did.
+ * @param {string} search e.g. location.search
+ * @returns {LoadModes}
+ */
+export function parseLoadModes(search) {
+  const params = new URLSearchParams(search);
+  const journalValue = params.get('journal');
+  const journalLines = journalValue !== null && /^\d+$/.test(journalValue) && Number(journalValue) <= MAX_JOURNAL_LINES ? Number(journalValue) : null;
+  const kind = params.get('storm');
+  /** @type {StormMode | null} */
+  let storm = null;
+  if (kind === 'outside' || kind === 'inside' || kind === 'both') {
+    storm = {
+      kind,
+      rate: numberParam(params.get('stormRate'), 5, 0.1, 250, false),
+      ms: numberParam(params.get('stormMs'), 10_000, 0, 600_000, true),
+      chunk: numberParam(params.get('stormChunk'), 20, 1, 10_000, true),
+    };
+  }
+  return { journalLines, storm };
 }
 
 /* ------------------------------------------------------------------------------------------------ */

@@ -64,6 +64,8 @@ export function startSignalScanner(options: SignalScannerOptions): SignalScanner
   const diagnoses = usableSelector(topDocument, adapter.scan.diagnoses);
   const history = historyMatcher ? usableSelector(topDocument, adapter.history?.regions) : '';
   const attributes = (adapter.scan.attributes ?? []).filter((name) => /^[a-z][a-z0-9_.:-]*$/i.test(name));
+  /** What may sit inside a subtree that is itself outside every region: a region, or a frame. */
+  const insideSelector = [include, history, 'iframe'].filter(Boolean).join(', ');
   let patient = readPatient(topDocument, adapter);
   const cleanups: Array<() => void> = [];
   const watchedRoots = new WeakSet<Document | ShadowRoot>();
@@ -139,17 +141,17 @@ export function startSignalScanner(options: SignalScannerOptions): SignalScanner
       scanSubtree(element, region);
       return;
     }
-    for (const [selector, inner] of [
-      [include, 'consult'],
-      [history, 'history'],
-    ] as const) {
-      if (!selector) continue;
-      for (const found of element.querySelectorAll(selector)) {
-        const foundRegion = regionOf(found);
-        if (foundRegion === inner) scanSubtree(found, inner);
+    // Most of what a single-page EHR re-renders lies outside the regions we read: one pass over the
+    // added subtree finds any region or frame inside it, instead of one pass per kind.
+    for (const found of element.querySelectorAll(insideSelector)) {
+      if (found.tagName === 'IFRAME') {
+        watchFrame(found as HTMLIFrameElement);
+        continue;
       }
+      const foundRegion = regionOf(found);
+      // Scanned as the region it opens, not from inside one it merely sits in (that one is scanned whole).
+      if (foundRegion && found.matches(foundRegion === 'consult' ? include || '*' : history)) scanSubtree(found, foundRegion);
     }
-    for (const frame of element.querySelectorAll('iframe')) watchFrame(frame);
   }
 
   function scanDocument(doc: Document): void {

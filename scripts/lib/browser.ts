@@ -27,32 +27,7 @@ export interface ExtensionBrowser {
  * language (default Dutch, as in a Dutch practice); `userDataDir` restarts "the same browser".
  */
 export async function launchWithExtension(options: { display?: string; userDataDir?: string; locale?: string } = {}): Promise<ExtensionBrowser> {
-  const locale = options.locale ?? 'nl-NL';
-  const posixLocale = locale.replace('-', '_');
-  const ownProfile = !options.userDataDir;
-  const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'vroegsignaal-profile-')));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: options.display === undefined,
-    viewport: { width: 1400, height: 860 },
-    locale,
-    args: [
-      `--disable-extensions-except=${CHROME_EXTENSION_DIR}`,
-      `--load-extension=${CHROME_EXTENSION_DIR}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--window-position=0,0',
-      '--window-size=1400,900',
-      `--lang=${locale}`,
-    ],
-    // On Linux, Chromium takes its UI language from the environment.
-    env: { ...process.env, LANGUAGE: posixLocale, LANG: `${posixLocale}.UTF-8`, ...(options.display ? { DISPLAY: options.display } : {}) },
-  });
+  const { context, ownProfile, userDataDir } = await launchChromium({ ...options, extension: true });
   const serviceWorker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
   // Ready once the extension's service worker runs: before that, messages from pages go nowhere.
   const worker = await serviceWorker();
@@ -74,4 +49,48 @@ export async function launchWithExtension(options: { display?: string; userDataD
       if (ownProfile) await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The same Chromium, window and profile settings without any extension: the baseline a benchmark
+ * compares against.
+ */
+export async function launchPlainChromium(options: { display?: string; locale?: string } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const { context, userDataDir } = await launchChromium({ ...options, extension: false });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launchChromium(options: { display?: string; userDataDir?: string; locale?: string; extension: boolean }) {
+  const locale = options.locale ?? 'nl-NL';
+  const posixLocale = locale.replace('-', '_');
+  const ownProfile = !options.userDataDir;
+  const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'vroegsignaal-profile-')));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: options.display === undefined,
+    viewport: { width: 1400, height: 860 },
+    locale,
+    args: [
+      ...(options.extension ? [`--disable-extensions-except=${CHROME_EXTENSION_DIR}`, `--load-extension=${CHROME_EXTENSION_DIR}`] : ['--disable-extensions']),
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--window-position=0,0',
+      '--window-size=1400,900',
+      `--lang=${locale}`,
+    ],
+    // On Linux, Chromium takes its UI language from the environment.
+    env: { ...process.env, LANGUAGE: posixLocale, LANG: `${posixLocale}.UTF-8`, ...(options.display ? { DISPLAY: options.display } : {}) },
+  });
+  return { context, ownProfile, userDataDir };
 }
