@@ -24,6 +24,14 @@ export const SIDEBAR_WIDTHS: Record<SidebarLayout, number> = { hidden: 0, tab: 3
  */
 export const REMOUNT_LIMIT = { count: 5, withinMs: 10_000, retryAfterMs: 30_000 };
 
+/**
+ * How long the GP must not have typed in the EHR before a prompt opens its panel by itself. Opening it
+ * narrows the EHR (a layout of the whole page: 50–90 ms on a 50,000-node page), so it waits for a
+ * pause; until then the prompt shows at once in the tab, whose strip is reserved when the page is
+ * watched. A click on the tab opens it at any time.
+ */
+export const TYPING_PAUSE_MS = 1_200;
+
 /** The part of a `runtime.Port` the host uses (a real port in the browser, a fake in tests). */
 export interface FramePort {
   name: string;
@@ -109,6 +117,13 @@ export function createSidebarFrameHost(deps: SidebarFrameHostDependencies, page:
   let blocked = false;
   let removed = false;
   const remounts: number[] = [];
+  // When the GP last typed in the EHR, and the wait for a pause under way, if any.
+  let lastInputAt = Number.NEGATIVE_INFINITY;
+  let pauseTimer: ReturnType<typeof setTimeout> | null = null;
+  const typingWatch = new AbortController();
+  for (const type of ['keydown', 'input']) {
+    doc.addEventListener(type, () => (lastInputAt = deps.now()), { capture: true, passive: true, signal: typingWatch.signal });
+  }
   // What the frame must know, in order, to show what it showed: replayed to every new frame.
   let patientMessage: ToSidebarFrame | null = null;
   let triggerMessages: ToSidebarFrame[] = [];
@@ -193,6 +208,21 @@ export function createSidebarFrameHost(deps: SidebarFrameHostDependencies, page:
     }
   });
 
+  /** Tells the sidebar once the GP has paused typing, so that a waiting prompt may open its panel. */
+  function waitForPause(): void {
+    if (pauseTimer !== null || removed) return;
+    const check = () => {
+      const quietFor = deps.now() - lastInputAt;
+      if (quietFor >= TYPING_PAUSE_MS) {
+        pauseTimer = null;
+        post({ type: 'typing-paused' });
+      } else {
+        pauseTimer = setTimeout(check, TYPING_PAUSE_MS - quietFor);
+      }
+    };
+    pauseTimer = setTimeout(check, 0);
+  }
+
   function connected(candidate: FramePort): void {
     if (candidate.name !== SIDEBAR_PORT_PREFIX + key || !deps.isOwnSidebar(candidate) || port) {
       candidate.disconnect();
@@ -209,6 +239,7 @@ export function createSidebarFrameHost(deps: SidebarFrameHostDependencies, page:
     post({ type: 'session', page });
     if (patientMessage) post(patientMessage);
     for (const message of triggerMessages) post(message);
+    if (triggerMessages.length > 0) waitForPause();
   }
 
   function onFrameMessage(from: FramePort, raw: unknown): void {
@@ -240,6 +271,7 @@ export function createSidebarFrameHost(deps: SidebarFrameHostDependencies, page:
       const message: ToSidebarFrame = { type: 'triggers', matches: fresh };
       triggerMessages.push(message);
       post(message);
+      waitForPause();
     },
     referralStatus(status) {
       post({ type: 'status', status });
@@ -249,6 +281,8 @@ export function createSidebarFrameHost(deps: SidebarFrameHostDependencies, page:
       removed = true;
       observer.disconnect();
       stopChecking();
+      typingWatch.abort();
+      if (pauseTimer !== null) clearTimeout(pauseTimer);
       stopListening();
       port?.disconnect();
       port = null;

@@ -50,6 +50,8 @@ export type ToSidebarFrame =
   | { type: 'patient'; patient: PatientOnPage | null; practitioner: Practitioner }
   | { type: 'triggers'; matches: RuleSetMatch[] }
   | { type: 'status'; status: ReferralStatus }
+  /** The GP has not typed in the EHR for a moment since the last trigger: a waiting prompt may open. */
+  | { type: 'typing-paused' }
   | { type: 'placement'; id: number; problem: PlacementProblem | null };
 
 /** Sidebar frame → content script. `x`/`y` are in the frame's own viewport. */

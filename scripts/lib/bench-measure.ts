@@ -76,12 +76,12 @@ export async function rendererMetrics(cdp: CDPSession): Promise<Record<string, n
 }
 
 /**
- * Installed in the page before its scripts: records frame start times, keystrokes, long tasks, and when
- * Vroegsignaal's sidebar host first gets a size (the prompt becoming visible), all in the page's clock.
+ * Installed in the page before its scripts: records frame start times, keystrokes and long tasks, in
+ * the page's clock (with its time origin, to compare with the sidebar frame's).
  * Plain JavaScript text rather than a function, so that no transpiler helper leaks into the page.
  */
 export const PAGE_PROBE_SCRIPT = `(() => {
-  const probe = { frames: [], keys: [], longTasks: 0, promptAt: null, recording: false };
+  const probe = { origin: performance.timeOrigin, frames: [], keys: [], longTasks: 0, recording: false };
   window.__benchProbe = probe;
   const frame = (time) => {
     if (probe.recording) probe.frames.push(time);
@@ -94,23 +94,33 @@ export const PAGE_PROBE_SCRIPT = `(() => {
   } catch (error) {
     // No long-task timing here: the count stays 0.
   }
-  // ResizeObserver runs after layout in the frame that shows the change, before it is painted.
-  const sizes = new ResizeObserver((entries) => {
-    if (probe.promptAt === null && entries.some((entry) => entry.contentRect.width > 0)) probe.promptAt = performance.now();
-  });
-  const watchHost = () => {
-    const host = document.querySelector('vroegsignaal-sidebar');
-    if (host) sizes.observe(host);
-    else setTimeout(watchHost, 50);
-  };
-  if (window === window.top) watchHost();
 })();`;
 
+/**
+ * Evaluated in the sidebar's frame (its own process and clock): records frame start times and when the
+ * tab first shows a prompt, so the benchmark can put both on the wall clock next to the page's.
+ */
+export const SIDEBAR_PROBE_SCRIPT = `(() => {
+  const probe = { origin: performance.timeOrigin, frames: [], promptAt: null };
+  window.__benchProbe = probe;
+  const frame = (time) => { probe.frames.push(time); if (probe.frames.length < 2000) requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
+  const seen = () => { if (probe.promptAt === null && document.querySelector('.vs-tab-attention, .vs-panel')) probe.promptAt = performance.now(); };
+  new MutationObserver(seen).observe(document, { subtree: true, childList: true, attributes: true });
+  seen();
+})();`;
+
+export interface SidebarProbe {
+  origin: number;
+  frames: number[];
+  promptAt: number | null;
+}
+
 export interface PageProbe {
+  origin: number;
   frames: number[];
   keys: number[];
   longTasks: number;
-  promptAt: number | null;
   recording: boolean;
 }
 
@@ -121,7 +131,6 @@ export async function resetProbe(page: Page): Promise<void> {
     probe.frames = [];
     probe.keys = [];
     probe.longTasks = 0;
-    probe.promptAt = null;
     probe.recording = true;
   });
 }
@@ -133,17 +142,17 @@ export async function readProbe(page: Page): Promise<PageProbe> {
 export const FRAME_MS = 1000 / 60;
 
 /**
- * From a probe after one keystroke: the start of the keystroke's own frame, and of the frame in which
- * the prompt became visible (the last frame that started before the prompt's layout), in ms and frames.
+ * From the page's probe after one keystroke and the sidebar frame's: the start of the keystroke's own
+ * frame and of the first frame that paints the prompt, on the wall clock, in ms and whole frames.
  */
-export function promptFrames(probe: PageProbe): { keyFrame: number; promptFrame: number; ms: number; frames: number; domMs: number } | null {
-  const key = probe.keys.at(-1);
-  if (key === undefined || probe.promptAt === null) return null;
-  const keyFrame = probe.frames.find((time) => time >= key);
-  const promptFrame = [...probe.frames].reverse().find((time) => time <= probe.promptAt!);
+export function promptFrames(page: PageProbe, sidebar: SidebarProbe): { ms: number; frames: number; domMs: number } | null {
+  const key = page.keys.at(-1);
+  if (key === undefined || sidebar.promptAt === null) return null;
+  const keyFrame = page.frames.find((time) => time >= key);
+  const promptFrame = sidebar.frames.find((time) => time >= sidebar.promptAt!);
   if (keyFrame === undefined || promptFrame === undefined) return null;
-  const ms = Math.max(0, promptFrame - keyFrame);
-  return { keyFrame, promptFrame, ms, frames: Math.round(ms / FRAME_MS), domMs: probe.promptAt - key };
+  const ms = Math.max(0, sidebar.origin + promptFrame - (page.origin + keyFrame));
+  return { ms, frames: Math.round(ms / FRAME_MS), domMs: sidebar.origin + sidebar.promptAt - (page.origin + key) };
 }
 
 /** Median and spread of a list of numbers. */

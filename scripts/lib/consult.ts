@@ -35,9 +35,19 @@ export class ConsultPage {
     return this.sidebarDocument.locator('aside.vs-panel');
   }
 
-  /** The collapsed tab. */
+  /** The collapsed tab (always there on a watched page: it holds the sidebar's strip at the page edge). */
   get sidebarTab(): Locator {
     return this.sidebarDocument.locator('button.vs-tab');
+  }
+
+  /** The collapsed tab while it shows a prompt (questions, or news of a referral). */
+  get promptTab(): Locator {
+    return this.sidebarDocument.locator('button.vs-tab-attention');
+  }
+
+  /** Whatever shows a prompt: the open panel or the tab that announces one. */
+  get prompt(): Locator {
+    return this.sidebarDocument.locator('.vs-panel, .vs-tab-attention');
   }
 
   get status(): Locator {

@@ -164,7 +164,7 @@ async function clickSendAsTheGpSeesIt(): Promise<void> {
 async function refusalText(): Promise<string> {
   const frame = consult.sidebarDocument;
   await expect
-    .poll(() => frame.evaluate(() => document.querySelector('[data-refusal]')?.textContent ?? ''), { timeout: 3_000 })
+    .poll(() => frame.evaluate(() => document.querySelector('[data-refusal]')?.textContent ?? ''), { timeout: 5_000 })
     .not.toBe('');
   return frame.evaluate(() => document.querySelector('[data-refusal]')?.textContent ?? '');
 }
@@ -335,7 +335,7 @@ describe('what the GP sees is what the GP clicks', () => {
       host.setAttribute('hidden', '');
     });
     await consult.typeCode('N01');
-    await consult.sidebar.waitFor({ state: 'visible', timeout: 3_000 });
+    await consult.sidebar.waitFor({ state: 'visible', timeout: 5_000 });
     const look = await page.evaluate(() => {
       const host = document.querySelector('vroegsignaal-sidebar')!;
       const style = getComputedStyle(host);
@@ -397,7 +397,7 @@ describe('the page cannot switch the extension off unnoticed', () => {
     }, env.browser.extensionId);
     await page.waitForTimeout(1_500);
     await consult.typeCode('N01');
-    await consult.sidebar.getByText('Aanleiding: N01 Hoofdpijn').waitFor({ timeout: 3_000 });
+    await consult.sidebar.getByText('Aanleiding: N01 Hoofdpijn').waitFor({ timeout: 5_000 });
   });
 
   it('keeps detecting on a page that clobbers globals with named elements', async () => {
@@ -419,7 +419,7 @@ describe('the page cannot switch the extension off unnoticed', () => {
     });
     expect(await page.evaluate(() => typeof (document as unknown as Record<string, unknown>).querySelector)).toBe('object');
     await consult.typeCode('N01');
-    await consult.sidebar.getByText('Aanleiding: N01 Hoofdpijn').waitFor({ timeout: 3_000 });
+    await consult.sidebar.getByText('Aanleiding: N01 Hoofdpijn').waitFor({ timeout: 5_000 });
   });
 
   it('puts the sidebar back when the page removes or moves it, and keeps the prompt', async () => {
@@ -461,7 +461,7 @@ describe('the page cannot switch the extension off unnoticed', () => {
       },
     });
     await consult.typeCode('N01');
-    await consult.sidebar.getByText('Aanleiding: N01 Hoofdpijn').waitFor({ timeout: 3_000 });
+    await consult.sidebar.getByText('Aanleiding: N01 Hoofdpijn').waitFor({ timeout: 5_000 });
   });
 
   it('says on the toolbar that screening is off when the page keeps taking the sidebar away', async () => {

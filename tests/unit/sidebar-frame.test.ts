@@ -99,13 +99,17 @@ describe('the sidebar frame', () => {
     return { started, posted, sent, views, timers, deliver: (message: ToSidebarFrame) => deliver(message) };
   }
 
-  it('shows nothing until told the page and a trigger, then asks for the panel, and screens in its own name', async () => {
+  it('takes the tab strip when told the page, opens the panel for a prompt once the GP pauses, and screens in its own name', async () => {
     const f = frame();
     f.deliver({ type: 'session', page });
     f.deliver({ type: 'patient', patient: { key: 'P-1001', name: 'Mila Voorbeeld', phone: '06-99990001', birthDate: '' }, practitioner: {} });
     await vi.waitFor(() => expect(f.sent).toEqual([{ type: 'patient/opened', adapterId: 'demo-his', patientKey: 'P-1001' }]));
-    expect(f.posted.filter((m) => m.type === 'layout')).toEqual([]);
+    // The tab's strip is taken as soon as the page is known, so that a prompt never moves the EHR.
+    expect(f.posted.filter((m) => m.type === 'layout')).toEqual([{ type: 'layout', layout: 'tab' }]);
     f.deliver({ type: 'triggers', matches: [{ ruleSetId: ruleSet.id, trigger: { kind: 'code', code: 'N01', baseCode: 'N01', title: { nl: 'Hoofdpijn', en: 'Headache' } } }] });
+    await vi.waitFor(() => expect(f.views.at(-1)?.phase).toBe('questions'));
+    expect(f.posted.filter((m) => m.type === 'layout')).toEqual([{ type: 'layout', layout: 'tab' }]);
+    f.deliver({ type: 'typing-paused' });
     await vi.waitFor(() => expect(f.posted).toContainEqual({ type: 'layout', layout: 'panel' }));
     expect(layoutFor(f.views.at(-1)!)).toBe('panel');
   });

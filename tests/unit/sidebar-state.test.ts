@@ -273,3 +273,36 @@ describe('who records consent', () => {
     expect(controller.state.referrer).toEqual({ name: 'A. Assistent' });
   });
 });
+
+describe('opening a prompt without moving the EHR under the GP', () => {
+  it('shows a prompt in the tab and opens the panel only once the GP pauses typing', async () => {
+    const { controller } = setup();
+    await open(controller, mila);
+    controller.triggersFound([N01]);
+    expect(controller.state).toMatchObject({ phase: 'questions', expanded: false, openWhenPaused: true });
+    controller.typingPaused();
+    expect(controller.state).toMatchObject({ expanded: true, openWhenPaused: false });
+  });
+
+  it('opens the panel for triggers that waited for the patient\'s history when the pause came first', async () => {
+    let answerHistory: (value: Response<unknown>) => void = () => {};
+    const { controller } = setup((message) => (message.type === 'patient/opened' ? new Promise((resolve) => (answerHistory = resolve)) : nothingKnown));
+    controller.patientChanged(mila);
+    controller.triggersFound([N01]);
+    controller.typingPaused();
+    expect(controller.state).toMatchObject({ phase: 'idle', expanded: false });
+    answerHistory(nothingKnown);
+    await vi.waitFor(() => expect(controller.state).toMatchObject({ phase: 'questions', expanded: true }));
+  });
+
+  it('leaves a panel the GP closed closed, and a new trigger waits for a new pause', async () => {
+    const { controller } = setup();
+    await open(controller, mila);
+    controller.triggersFound([N01]);
+    controller.actions.toggle();
+    controller.actions.toggle();
+    expect(controller.state.expanded).toBe(false);
+    controller.typingPaused();
+    expect(controller.state.expanded).toBe(false);
+  });
+});

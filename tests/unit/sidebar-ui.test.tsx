@@ -16,7 +16,7 @@ const ruleSet = defaultRuleSet();
 /** A guard that lets everything through: happy-dom's events are never trusted, unlike a real click. */
 const lenientGuard: SidebarGuard = { trusted: () => true, confirm: async () => null };
 
-async function mount(locale: 'nl' | 'en' = 'nl', options: { phone?: string; recipient?: string | null; guard?: SidebarGuard } = {}) {
+async function mount(locale: 'nl' | 'en' = 'nl', options: { phone?: string; recipient?: string | null; guard?: SidebarGuard; typingPaused?: boolean } = {}) {
   const guard = options.guard ?? lenientGuard;
   const t = translatorFromBundle(locale === 'nl' ? nl : en);
   const submitted: unknown[] = [];
@@ -46,6 +46,7 @@ async function mount(locale: 'nl' | 'en' = 'nl', options: { phone?: string; reci
   controller.patientChanged({ key: 'P-1001', name: 'Mila Voorbeeld', phone: options.phone ?? '06-99990001', birthDate: '' }, { name: 'dr. E. Denkbeeld', agb: '01999001' });
   await vi.waitFor(() => expect(controller.state.historyLoaded).toBe(true));
   controller.triggersFound([{ ruleSetId: ruleSet.id, trigger: { kind: 'code', code: 'N01', baseCode: 'N01', title: { nl: 'Hoofdpijn', en: 'Headache' } } }]);
+  if (options.typingPaused ?? true) controller.typingPaused();
   return { controller, submitted };
 }
 
@@ -55,6 +56,28 @@ afterEach(cleanup);
 const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('sidebar', () => {
+  it('shows a prompt in its tab at once, and opens the panel only once the GP pauses typing', async () => {
+    const { controller } = await mount('nl', { typingPaused: false });
+    expect(screen.queryByRole('group', { name: /Vindt u het moeilijk om elke maand rond te komen\?/ })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Vroegsignaal: vragen voor deze patiënt — openen' }).className).toContain('vs-tab-attention');
+    controller.typingPaused();
+    await screen.findByRole('group', { name: /Vindt u het moeilijk om elke maand rond te komen\?/ });
+  });
+
+  it('keeps a quiet tab when there is nothing to ask, and says so when opened', async () => {
+    const { controller } = await mount('nl', { typingPaused: false });
+    fireEvent.click(screen.getByRole('button', { name: /openen/ }));
+    fireEvent.click(screen.getAllByRole('radio', { name: 'Nee' })[0]!);
+    fireEvent.click(screen.getAllByRole('radio', { name: 'Nee' })[1]!);
+    fireEvent.click(screen.getAllByRole('radio', { name: 'Nee' })[2]!);
+    fireEvent.click(screen.getByRole('button', { name: 'Afronden zonder verwijzing' }));
+    expect(controller.state.phase).toBe('negative');
+    const quiet = screen.getByRole('button', { name: 'Vroegsignaal openen' });
+    expect(quiet.className).toContain('vs-tab-quiet');
+    fireEvent.click(quiet);
+    expect(screen.getByText(/Bij deze patiënt is er nu niets te vragen/)).toBeTruthy();
+  });
+
   it('names the trigger and offers the three questions in Dutch', async () => {
     await mount();
     expect(screen.getByText('Aanleiding: N01 Hoofdpijn')).toBeTruthy();
@@ -120,7 +143,8 @@ describe('sidebar', () => {
     await mount();
     fireEvent.click(screen.getByRole('button', { name: 'Zijbalk inklappen' }));
     expect(screen.queryByRole('complementary')).toBeNull();
-    fireEvent.click(screen.getByRole('button', { name: 'Vroegsignaal openen' }));
+    // Collapsed with a prompt under way, the tab says so.
+    fireEvent.click(screen.getByRole('button', { name: 'Vroegsignaal: vragen voor deze patiënt — openen' }));
     expect(screen.getByRole('complementary', { name: 'Vroegsignaal: geldzorgen signaleren' })).toBeTruthy();
   });
 

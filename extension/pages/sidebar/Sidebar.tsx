@@ -32,8 +32,6 @@ export function Sidebar({ state, actions, page, guard, t }: SidebarProps) {
     toggledByUser.current = false;
   }, [state.expanded]);
 
-  if (!isSidebarVisible(state)) return null;
-
   const toggle = (event: Event) => {
     if (!guard.trusted(event)) return;
     toggledByUser.current = true;
@@ -41,10 +39,19 @@ export function Sidebar({ state, actions, page, guard, t }: SidebarProps) {
   };
 
   if (!state.expanded) {
+    // The tab always holds its strip at the page edge, so a prompt shows in it without moving the EHR.
+    const prompting = isSidebarVisible(state);
     return (
-      <button ref={toggleRef} type="button" class="vs-tab" aria-expanded="false" aria-label={t('expand')} onClick={toggle}>
-        <span class="vs-tab-dot" aria-hidden="true" />
-        <span class="vs-tab-text">{t('tabLabel')}</span>
+      <button
+        ref={toggleRef}
+        type="button"
+        class={prompting ? 'vs-tab vs-tab-attention' : 'vs-tab vs-tab-quiet'}
+        aria-expanded="false"
+        aria-label={prompting ? t('expandPrompt') : t('expand')}
+        onClick={toggle}
+      >
+        {prompting && <span class="vs-tab-dot" aria-hidden="true" />}
+        <span class="vs-tab-text">{prompting ? t('tabLabelPrompt') : t('tabLabel')}</span>
       </button>
     );
   }
@@ -69,6 +76,7 @@ export function Sidebar({ state, actions, page, guard, t }: SidebarProps) {
           state.referrals.map((referral) => <ReferralStatusView key={referral.referralId} referral={referral} actions={actions} page={page} guard={guard} t={t} />)}
         {state.phase === 'idle' &&
           state.earlierReferrals.map((referral) => <ReferralStatusView key={referral.referralId} referral={referral} earlier actions={actions} page={page} guard={guard} t={t} />)}
+        {!isSidebarVisible(state) && <p class="vs-hint">{t('nothingToShow')}</p>}
       </div>
     </aside>
   );

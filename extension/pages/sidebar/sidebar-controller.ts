@@ -212,6 +212,11 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
       dispatch({ type: 'triggers-found', matches });
     },
 
+    /** The GP stopped typing in the EHR: a waiting prompt may open its panel now. */
+    typingPaused(): void {
+      dispatch({ type: 'typing-paused' });
+    },
+
     /** A push from the background about a referral's delivery. */
     tabMessage(message: TabMessage): void {
       if (message.type === 'referral/status') dispatch({ type: 'referral-updated', referral: message.status });

@@ -1,7 +1,7 @@
 import type { Response, SendMessage } from '../../shared/messages';
 import type { FromSidebarFrame, PageContext, PlacementProblem, SidebarLayout, ToSidebarFrame } from '../../shared/sidebar-channel';
 import { createSidebarController, type SidebarActions, type SidebarController } from './sidebar-controller';
-import { isSidebarVisible, type SidebarState } from './sidebar-state';
+import type { SidebarState } from './sidebar-state';
 
 /** The sidebar frame's end of its channel to the content script. */
 export interface ContentScriptChannel {
@@ -22,9 +22,11 @@ export interface SidebarFrameDependencies {
 /** How long the content script may take to say what lies at a click point before the click counts as unvouched. */
 export const PLACEMENT_TIMEOUT_MS = 1_000;
 
-/** The layout that shows a state: nothing, the collapsed tab, or the panel. */
+/**
+ * The layout that shows a state: the panel, or the tab. The tab's strip stays reserved for as long as
+ * the page is watched, so that a prompt appears in it without the EHR being laid out again.
+ */
 export function layoutFor(state: SidebarState): SidebarLayout {
-  if (!isSidebarVisible(state)) return 'hidden';
   return state.expanded ? 'panel' : 'tab';
 }
 
@@ -70,6 +72,9 @@ export function startSidebarFrame(deps: SidebarFrameDependencies) {
         break;
       case 'status':
         controller?.tabMessage({ type: 'referral/status', status: message.status });
+        break;
+      case 'typing-paused':
+        controller?.typingPaused();
         break;
       case 'placement': {
         const waiting = placements.get(message.id);

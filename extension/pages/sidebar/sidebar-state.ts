@@ -33,7 +33,15 @@ export interface ConsentForm {
 export interface SidebarState {
   patientKey: string | null;
   phase: SidebarPhase;
+  /** The panel is open; otherwise only the tab at the page edge shows. */
   expanded: boolean;
+  /**
+   * A prompt waits for the GP to pause typing before its panel opens by itself: the tab shows it at
+   * once, in the strip already reserved, so the EHR is not laid out again under the GP's keystrokes.
+   */
+  openWhenPaused: boolean;
+  /** The GP has paused typing since the last trigger (it may come before the patient's history is known). */
+  typingPaused: boolean;
   /** The rule sets that fired for this patient during this consult, in order, each with its first trigger. */
   fired: RuleSetMatch[];
   /** Until the background said what it knows of this patient (cooldowns, open referrals), triggers wait here. */
@@ -71,6 +79,8 @@ export type SidebarAction =
   | { type: 'form-edited'; changes: Partial<ConsentForm> }
   | { type: 'referrer-chosen'; referrer: Practitioner }
   | { type: 'toggled' }
+  /** The GP has not typed in the EHR for a moment (see the content script's sidebar host). */
+  | { type: 'typing-paused' }
   | { type: 'dismissed' }
   | { type: 'negative-closed' }
   | { type: 'submit-started' }
@@ -84,7 +94,9 @@ export function initialSidebarState(patientKey: string | null = null, prefill: {
   return {
     patientKey,
     phase: 'idle',
-    expanded: true,
+    expanded: false,
+    openWhenPaused: false,
+    typingPaused: false,
     fired: [],
     historyLoaded: false,
     pending: [],
@@ -128,15 +140,16 @@ export function sidebarReducer(state: SidebarState, action: SidebarAction): Side
       if (action.patientKey !== state.patientKey || state.historyLoaded) return state;
       const loaded = { ...state, historyLoaded: true, suppressed: action.suppressedRuleSets, earlierReferrals: action.referrals, pending: [] };
       const settled = state.pending.length > 0 ? sidebarReducer(loaded, { type: 'triggers-found', matches: state.pending }) : loaded;
-      return settled.phase === 'idle' && action.referrals.length > 0 ? { ...settled, expanded: false } : settled;
+      // A pause that came while the history was loading still counts for the triggers that waited.
+      return state.typingPaused ? sidebarReducer(settled, { type: 'typing-paused' }) : settled;
     }
     case 'triggers-found': {
       if (state.patientKey === null) return state;
-      if (!state.historyLoaded) return { ...state, pending: [...state.pending, ...action.matches] };
+      if (!state.historyLoaded) return { ...state, pending: [...state.pending, ...action.matches], typingPaused: false };
       if (state.phase !== 'idle' && state.phase !== 'questions') return state;
       const fired = withFired(state, action.matches);
       if (fired.length === state.fired.length) return state;
-      return { ...state, phase: 'questions', fired, expanded: true };
+      return { ...state, phase: 'questions', fired, openWhenPaused: !state.expanded, typingPaused: false };
     }
     case 'answered':
       if (state.phase !== 'questions') return state;
@@ -154,11 +167,14 @@ export function sidebarReducer(state: SidebarState, action: SidebarAction): Side
     case 'referrer-chosen':
       return state.phase === 'consent' ? { ...state, referrer: action.referrer } : state;
     case 'toggled':
-      return { ...state, expanded: !state.expanded };
+      return { ...state, expanded: !state.expanded, openWhenPaused: false };
+    case 'typing-paused':
+      if (!state.openWhenPaused) return state.typingPaused ? state : { ...state, typingPaused: true };
+      return { ...state, expanded: state.phase === 'questions' || state.expanded, openWhenPaused: false, typingPaused: true };
     case 'dismissed':
-      return state.phase === 'questions' || state.phase === 'consent' ? { ...state, phase: 'dismissed' } : state;
+      return state.phase === 'questions' || state.phase === 'consent' ? { ...state, phase: 'dismissed', expanded: false, openWhenPaused: false } : state;
     case 'negative-closed':
-      return state.phase === 'questions' ? { ...state, phase: 'negative', expanded: false } : state;
+      return state.phase === 'questions' ? { ...state, phase: 'negative', expanded: false, openWhenPaused: false } : state;
     case 'submit-started':
       return state.phase === 'consent' && state.form.consentGiven ? { ...state, phase: 'submitting', submitError: null, refusal: null } : state;
     case 'submit-failed':
@@ -176,7 +192,7 @@ export function sidebarReducer(state: SidebarState, action: SidebarAction): Side
   }
 }
 
-/** Whether the sidebar is on screen at all. */
+/** Whether the sidebar has something to say: a prompt under way, or what happened to an earlier referral. */
 export function isSidebarVisible(state: SidebarState): boolean {
   if (state.patientKey === null || state.phase === 'dismissed' || state.phase === 'negative') return false;
   return state.phase !== 'idle' || state.earlierReferrals.length > 0;
