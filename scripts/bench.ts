@@ -6,6 +6,7 @@
  *
  *   npm run bench                         # about 4 minutes on 2 cores
  *   npm run bench -- --reps 15 --soak-minutes 10
+ *   npm run bench -- --soak-only --soak-minutes 10
  *
  * Figures: the extension's own main-thread time in the EHR page (CPU profiler, attributed by script URL)
  * and its share of the page's, long tasks, keystroke-to-prompt latency (ms and frames), the layout work
@@ -48,6 +49,8 @@ const argument = (name: string, fallback: number) => {
 const REPS = argument('reps', 7);
 const STORM_MS = argument('storm-ms', 10_000);
 const SOAK_MINUTES = argument('soak-minutes', 0);
+/** `--soak-only`: just the soak (with `--soak-minutes`), for a long run on its own. */
+const SOAK_ONLY = process.argv.includes('--soak-only');
 /** Journal sizes that make the demo consult page about 1k, 10k and 50k nodes (see demo-ehr/public/app.js). */
 const SCALES = [
   { label: '1k', journal: Number(process.env.BENCH_JOURNAL_1K ?? 20) },
@@ -207,6 +210,10 @@ async function main(): Promise<void> {
 
   async function runAll(context: BrowserContext, variant: Variant): Promise<void> {
     console.log(`… ${variant} the extension`);
+    if (SOAK_ONLY) {
+      soaks.push(await soak(context, variant));
+      return;
+    }
     latencies.push(await latency(context, variant, `?journal=${HEAVY}`, `heavy consult (journal ${HEAVY})`));
     latencies.push(await latency(context, variant, '', 'normal consult'));
     loads.push(await load(context, variant, `storm inside and outside, ${HEAVY}`, `?journal=${HEAVY}&storm=both&stormMs=${STORM_MS}`));
@@ -224,8 +231,8 @@ async function main(): Promise<void> {
 
     const plain = await launchPlainChromium({ display: display.display });
     await runAll(plain.context, 'without');
-    console.log('… a naive detector');
-    loads.push(await load(plain.context, 'naive', `storm inside and outside, ${HEAVY}`, `?journal=${HEAVY}&storm=both&stormMs=${STORM_MS}`, [NAIVE_DETECTOR_SCRIPT]));
+    if (!SOAK_ONLY) console.log('… a naive detector');
+    if (!SOAK_ONLY) loads.push(await load(plain.context, 'naive', `storm inside and outside, ${HEAVY}`, `?journal=${HEAVY}&storm=both&stormMs=${STORM_MS}`, [NAIVE_DETECTOR_SCRIPT]));
     await plain.close();
   } finally {
     await receiver.close();
@@ -248,6 +255,21 @@ const range = (values: number[]) => {
   const s = summary(values);
   return values.length === 0 ? '—' : `${ms(s.median)} (p95 ${ms(s.p95)}, ${ms(s.min)}–${ms(s.max)})`;
 };
+
+/** Least-squares slope of the heap samples (MB per sample): a leak shows as a steady positive trend. */
+export function heapTrend(samples: number[]): number {
+  const n = samples.length;
+  if (n < 2) return 0;
+  const meanX = (n - 1) / 2;
+  const meanY = samples.reduce((sum, y) => sum + y, 0) / n;
+  let numerator = 0;
+  let denominator = 0;
+  samples.forEach((y, x) => {
+    numerator += (x - meanX) * (y - meanY);
+    denominator += (x - meanX) ** 2;
+  });
+  return numerator / denominator;
+}
 
 /** The README's table: one line a figure, with and without the extension side by side. */
 export function renderTable(report: {
@@ -280,7 +302,9 @@ export function renderTable(report: {
     if (withExt.renders > 0) rows.push(`| ${scenario}: extension time per storm render (${withExt.nodes} nodes) | ${ms(withExt.split.extensionMs / withExt.renders)} | | |`);
     if (naive) rows.push(`| ${scenario}: naive detector's time | ${ms(naive.split.naiveMs)} | | ${(naive.split.naiveMs / Math.max(0.01, withExt.split.extensionMs)).toFixed(0)}× ours |`);
   }
-  for (const soakResult of report.soaks) rows.push(`| JS heap over the soak, ${soakResult.variant} (MB) | ${soakResult.heapMb.map((mb) => mb.toFixed(1)).join(' → ')} | | |`);
+  for (const soakResult of report.soaks) {
+    rows.push(`| JS heap after GC over the soak, ${soakResult.variant} the extension | ${soakResult.heapMb.map((mb) => mb.toFixed(1)).join(' → ')} MB; trend ${heapTrend(soakResult.heapMb).toFixed(3)} MB per sample | | |`);
+  }
   const script = report.files.find((file) => file.file === 'content-scripts/ehr.js');
   if (script) rows.push(`| content script (ehr.js) | ${(script.raw / 1024).toFixed(1)} KB, ${(script.gzip / 1024).toFixed(1)} KB gzipped | | |`);
   rows.push('', `One frame is ${FRAME_MS.toFixed(1)} ms.`);
