@@ -35,7 +35,7 @@ import {
   type TimeSplit,
 } from './lib/bench-measure';
 import { CHROMIUM_PATH, launchPlainChromium, launchWithExtension } from './lib/browser';
-import { builtFiles, scriptContributions } from './lib/bundle-report';
+import { builtFiles, scriptContributions, type Contribution } from './lib/bundle-report';
 import { sidebarFrame } from './lib/consult';
 import { demoPracticeConfiguration } from './lib/demo-configuration';
 import { importConfiguration, waitUntilWatched } from './lib/practice-setup';
@@ -47,6 +47,8 @@ const argument = (name: string, fallback: number) => {
   return index === -1 ? fallback : Number(process.argv[index + 1]);
 };
 const REPS = argument('reps', 7);
+/** How often each storm and typing scenario runs (each takes its storm's length). */
+const LOAD_REPS = argument('load-reps', 3);
 const STORM_MS = argument('storm-ms', 10_000);
 const SOAK_MINUTES = argument('soak-minutes', 0);
 /** `--soak-only`: just the soak (with `--soak-minutes`), for a long run on its own. */
@@ -216,9 +218,11 @@ async function main(): Promise<void> {
     }
     latencies.push(await latency(context, variant, `?journal=${HEAVY}`, `heavy consult (journal ${HEAVY})`));
     latencies.push(await latency(context, variant, '', 'normal consult'));
-    loads.push(await load(context, variant, `storm inside and outside, ${HEAVY}`, `?journal=${HEAVY}&storm=both&stormMs=${STORM_MS}`));
-    for (const scale of SCALES) loads.push(await load(context, variant, `storm outside, ${scale.label}`, `?journal=${scale.journal}&storm=outside&stormMs=${STORM_MS}`));
-    loads.push(await typing(context, variant));
+    for (let rep = 0; rep < LOAD_REPS; rep++) {
+      loads.push(await load(context, variant, `storm inside and outside, ${HEAVY}`, `?journal=${HEAVY}&storm=both&stormMs=${STORM_MS}`));
+      for (const scale of SCALES) loads.push(await load(context, variant, `storm outside, ${scale.label}`, `?journal=${scale.journal}&storm=outside&stormMs=${STORM_MS}`));
+      loads.push(await typing(context, variant));
+    }
     if (SOAK_MINUTES > 0) soaks.push(await soak(context, variant));
   }
 
@@ -232,7 +236,9 @@ async function main(): Promise<void> {
     const plain = await launchPlainChromium({ display: display.display });
     await runAll(plain.context, 'without');
     if (!SOAK_ONLY) console.log('… a naive detector');
-    if (!SOAK_ONLY) loads.push(await load(plain.context, 'naive', `storm inside and outside, ${HEAVY}`, `?journal=${HEAVY}&storm=both&stormMs=${STORM_MS}`, [NAIVE_DETECTOR_SCRIPT]));
+    for (let rep = 0; rep < (SOAK_ONLY ? 0 : LOAD_REPS); rep++) {
+      loads.push(await load(plain.context, 'naive', `storm inside and outside, ${HEAVY}`, `?journal=${HEAVY}&storm=both&stormMs=${STORM_MS}`, [NAIVE_DETECTOR_SCRIPT]));
+    }
     await plain.close();
   } finally {
     await receiver.close();
@@ -243,7 +249,7 @@ async function main(): Promise<void> {
   const files = builtFiles(resolve(ROOT, '.output/chrome-mv3'));
   const contributions = scriptContributions(resolve(ROOT, '.output/bundle-report/chrome-mv3'));
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }).trim()}`;
-  const report = { date: new Date().toISOString(), machine, reps: REPS, stormMs: STORM_MS, soakMinutes: SOAK_MINUTES, latencies, loads, soaks, files, contributions };
+  const report = { date: new Date().toISOString(), machine, reps: REPS, loadReps: LOAD_REPS, stormMs: STORM_MS, soakMinutes: SOAK_MINUTES, latencies, loads, soaks, files, contributions };
   mkdirSync(resolve(ROOT, '.bench-output'), { recursive: true });
   writeFileSync(resolve(ROOT, '.bench-output/bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(renderTable(report));
@@ -279,6 +285,7 @@ export function renderTable(report: {
   loads: LoadResult[];
   soaks: Array<{ variant: Variant; heapMb: number[] }>;
   files: Array<{ file: string; raw: number; gzip: number }>;
+  contributions: Record<string, Contribution[]>;
 }): string {
   const rows: string[] = [`Machine: ${report.machine}; ${report.reps} repetitions, medians (p95, range).`, '', '| figure | with the extension | without | ratio |', '| --- | --- | --- | --- |'];
   for (const page of [...new Set(report.latencies.map((l) => l.page))]) {
@@ -286,28 +293,45 @@ export function renderTable(report: {
     const without = report.latencies.find((l) => l.page === page && l.variant === 'without')!;
     const frames = summary(withExt.promptFrames);
     rows.push(`| ${page}: keystroke to its own frame | ${range(withExt.keyToFrameMs)} | ${range(without.keyToFrameMs)} | |`);
+    rows.push(`| ${page}: keystroke to the prompt in the sidebar's DOM | ${range(withExt.promptDomMs)} | — | |`);
     rows.push(`| ${page}: keystroke's frame to the first frame showing the prompt | ${range(withExt.promptMs)} = ${frames.median} frames (p95 ${frames.p95}) | — | |`);
     rows.push(`| ${page}: the EHR's layout time for the keystroke and the prompt | ${range(withExt.layoutMs)} (${summary(withExt.layoutCount).median} layouts) | ${range(without.layoutMs)} (${summary(without.layoutCount).median} layouts) | ${(summary(withExt.layoutMs).median / Math.max(0.01, summary(without.layoutMs).median)).toFixed(1)}× |`);
   }
   for (const scenario of [...new Set(report.loads.map((l) => l.scenario))]) {
-    const withExt = report.loads.find((l) => l.scenario === scenario && l.variant === 'with');
-    const without = report.loads.find((l) => l.scenario === scenario && l.variant === 'without');
-    const naive = report.loads.find((l) => l.scenario === scenario && l.variant === 'naive');
-    if (!withExt || !without) continue;
-    const share = (100 * withExt.split.extensionMs) / Math.max(1, withExt.split.busyMs);
+    const runs = (variant: LoadResult['variant']) => report.loads.filter((l) => l.scenario === scenario && l.variant === variant);
+    const withExt = runs('with');
+    const without = runs('without');
+    const naive = runs('naive');
+    if (withExt.length === 0 || without.length === 0) continue;
+    const median = (values: number[]) => summary(values).median;
+    const spread = (values: number[]) => {
+      const s = summary(values);
+      return values.length > 1 ? ` (${s.min.toFixed(2)}–${s.max.toFixed(2)})` : '';
+    };
+    const shares = withExt.map((l) => (100 * l.split.extensionMs) / Math.max(1, l.split.busyMs));
+    const ours = median(withExt.map((l) => l.split.extensionMs));
     rows.push(
-      `| ${scenario}: main-thread time (extension's share) | ${ms(withExt.split.busyMs)} (${ms(withExt.split.extensionMs)}, ${share.toFixed(2)} %) | ${ms(without.split.busyMs)} | ${(withExt.split.busyMs / Math.max(1, without.split.busyMs)).toFixed(2)}× |`,
+      `| ${scenario}: main-thread time; the extension's own and its share | ${ms(median(withExt.map((l) => l.split.busyMs)))}; ${ms(ours)}, ${median(shares).toFixed(2)} %${spread(shares)} | ${ms(median(without.map((l) => l.split.busyMs)))} | |`,
     );
-    rows.push(`| ${scenario}: long tasks > 50 ms | ${withExt.longTasks} | ${without.longTasks} | |`);
-    if (withExt.renders > 0) rows.push(`| ${scenario}: extension time per storm render (${withExt.nodes} nodes) | ${ms(withExt.split.extensionMs / withExt.renders)} | | |`);
-    if (naive) rows.push(`| ${scenario}: naive detector's time | ${ms(naive.split.naiveMs)} | | ${(naive.split.naiveMs / Math.max(0.01, withExt.split.extensionMs)).toFixed(0)}× ours |`);
+    rows.push(`| ${scenario}: long tasks > 50 ms; the extension's longest stretch | ${median(withExt.map((l) => l.longTasks))}; ${ms(Math.max(...withExt.map((l) => l.split.longestExtensionRunMs)))} | ${median(without.map((l) => l.longTasks))} | |`);
+    if (withExt[0]!.renders > 0) {
+      const perRender = withExt.map((l) => (1000 * l.split.extensionMs) / Math.max(1, l.renders));
+      const micro = (value: number) => `${value.toFixed(0)} µs`;
+      rows.push(`| ${scenario}: extension time per storm render (${withExt[0]!.nodes} nodes) | ${micro(median(perRender))} (${micro(summary(perRender).min)}–${micro(summary(perRender).max)}) | | |`);
+    }
+    if (naive.length > 0) rows.push(`| ${scenario}: naive detector's time | ${ms(median(naive.map((l) => l.split.naiveMs)))} | | ${(median(naive.map((l) => l.split.naiveMs)) / Math.max(0.01, ours)).toFixed(0)}× ours |`);
   }
   for (const soakResult of report.soaks) {
     rows.push(`| JS heap after GC over the soak, ${soakResult.variant} the extension | ${soakResult.heapMb.map((mb) => mb.toFixed(1)).join(' → ')} MB; trend ${heapTrend(soakResult.heapMb).toFixed(3)} MB per sample | | |`);
   }
-  const script = report.files.find((file) => file.file === 'content-scripts/ehr.js');
-  if (script) rows.push(`| content script (ehr.js) | ${(script.raw / 1024).toFixed(1)} KB, ${(script.gzip / 1024).toFixed(1)} KB gzipped | | |`);
-  rows.push('', `One frame is ${FRAME_MS.toFixed(1)} ms.`);
+  rows.push('', `One frame is ${FRAME_MS.toFixed(1)} ms.`, '', '| built file | raw | gzipped |', '| --- | ---: | ---: |');
+  for (const file of report.files.filter((candidate) => /\.(js|css|html)$/.test(candidate.file))) {
+    rows.push(`| ${file.file.replace(/-[\w-]{8}\./, '.')} | ${(file.raw / 1024).toFixed(1)} KB | ${(file.gzip / 1024).toFixed(1)} KB |`);
+  }
+  for (const [script, parts] of Object.entries(report.contributions).filter(([name]) => name.startsWith('content-scripts/ehr') || name.startsWith('chunks/sidebar'))) {
+    const total = parts.reduce((sum, part) => sum + part.bytes, 0);
+    rows.push('', `${script.replace(/-[\w-]{8}\./, '.')}, raw bytes by source: ${parts.map((part) => `${part.part} ${Math.round((100 * part.bytes) / total)} %`).join(', ')}`);
+  }
   return rows.join('\n');
 }
 
