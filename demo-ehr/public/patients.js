@@ -246,6 +246,25 @@ function formatDate(date) {
 }
 
 /**
+ * One of `candidates`, each as likely as its weight (one draw of `random`).
+ * @template {{ weight: number }} T
+ * @param {() => number} random
+ * @param {T[]} candidates
+ * @param {number} totalWeight
+ * @returns {T}
+ */
+function pickWeighted(random, candidates, totalWeight) {
+  let roll = random() * totalWeight;
+  for (const candidate of candidates) {
+    roll -= candidate.weight;
+    if (roll < 0) return candidate;
+  }
+  const first = candidates[0];
+  if (first === undefined) throw new Error('no template');
+  return first;
+}
+
+/**
  * @template T
  * @param {() => number} random
  * @param {ReadonlyArray<T>} items
@@ -278,17 +297,7 @@ function generateLongRecord(seed, entryCount) {
     if (weekday === 0) date.setUTCDate(date.getUTCDate() + 1);
     const progress = i / entryCount;
     const candidates = LONG_RECORD_TEMPLATES.filter((t) => (t.from ?? 0) <= progress);
-    const total = candidates.reduce((sum, t) => sum + t.weight, 0);
-    let roll = random() * total;
-    let template = candidates[0];
-    for (const candidate of candidates) {
-      roll -= candidate.weight;
-      if (roll < 0) {
-        template = candidate;
-        break;
-      }
-    }
-    if (template === undefined) throw new Error('no template');
+    const template = pickWeighted(random, candidates, candidates.reduce((sum, t) => sum + t.weight, 0));
     const type = pick(random, template.types ?? DEFAULT_CONTACT_TYPES);
     const author = template.code === 'A98' || template.code === 'H81' ? 'AS' : pick(random, LONG_RECORD_AUTHORS);
     journal.push(entry(formatDate(date), type, author, pick(random, template.s), pick(random, template.o), template.code, template.text, pick(random, template.p)));
@@ -369,16 +378,7 @@ const GENERIC_P = ['Uitleg en adviezen, controle zn.', 'Afwachtend beleid, terug
 function generatedEntry(random, date, id) {
   // Three in four contacts come from the hand-written templates (weighted), one in four from the code table.
   if (random() < 0.75 || GROWTH_GENERIC_CODES.length === 0) {
-    let roll = random() * GROWTH_TEMPLATE_WEIGHT;
-    let template = LONG_RECORD_TEMPLATES[0];
-    for (const candidate of LONG_RECORD_TEMPLATES) {
-      roll -= candidate.weight;
-      if (roll < 0) {
-        template = candidate;
-        break;
-      }
-    }
-    if (template === undefined) throw new Error('no template');
+    const template = pickWeighted(random, LONG_RECORD_TEMPLATES, GROWTH_TEMPLATE_WEIGHT);
     const type = pick(random, template.types ?? DEFAULT_CONTACT_TYPES);
     const author = template.code === 'A98' || template.code === 'H81' ? 'AS' : pick(random, LONG_RECORD_AUTHORS);
     return { id, date: formatDate(date), type, author, s: pick(random, template.s), o: pick(random, template.o), e: { code: template.code, text: template.text }, p: pick(random, template.p) };
