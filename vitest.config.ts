@@ -1,4 +1,15 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+/**
+ * A project that runs the built extension in Chromium (or waits on real servers): one browser at a
+ * time, with the time a browser needs.
+ */
+function browserProject(name: string, include: string[]): TestProjectInlineConfiguration {
+  return {
+    extends: true,
+    test: { name, include, environment: 'node', testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false },
+  };
+}
 
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
@@ -12,42 +23,12 @@ export default defineConfig({
           environment: 'node',
         },
       },
-      {
-        extends: true,
-        test: {
-          name: 'e2e',
-          include: ['tests/e2e/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
-        },
-      },
-      {
-        extends: true,
-        test: {
-          // The hostile-page suite: attacks on the built extension in Chromium, the golden manifest,
-          // fuzzing of messages and configuration. `npm run test:security`; part of `npm test`.
-          name: 'security',
-          include: ['tests/security/**/*.test.{ts,tsx}'],
-          environment: 'node',
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
-        },
-      },
-      {
-        extends: true,
-        test: {
-          // Budgets on the production build that hold on a shared machine (sizes, counts, ratios).
-          name: 'budget',
-          include: ['tests/budget/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
-        },
-      },
+      browserProject('e2e', ['tests/e2e/**/*.test.ts']),
+      // The hostile-page suite: attacks on the built extension in Chromium, the golden manifest,
+      // fuzzing of messages and configuration. `npm run test:security`; part of `npm test`.
+      browserProject('security', ['tests/security/**/*.test.{ts,tsx}']),
+      // Budgets on the production build that hold on a shared machine (sizes, counts, ratios).
+      browserProject('budget', ['tests/budget/**/*.test.ts']),
     ],
   },
 });

@@ -35,8 +35,8 @@ import {
   type TimeSplit,
 } from './lib/bench-measure';
 import { CHROMIUM_PATH, launchPlainChromium, launchWithExtension } from './lib/browser';
-import { builtFiles, scriptContributions, type Contribution } from './lib/bundle-report';
-import { sidebarFrame } from './lib/consult';
+import { buildWithReport, builtFiles, scriptContributions, type Contribution } from './lib/bundle-report';
+import { ConsultPage, sidebarFrame } from './lib/consult';
 import { demoPracticeConfiguration } from './lib/demo-configuration';
 import { importConfiguration, waitUntilWatched } from './lib/practice-setup';
 import { startVirtualDisplay } from './lib/virtual-display';
@@ -92,12 +92,7 @@ interface LoadResult {
 async function openConsult(context: BrowserContext, query: string, variant: Variant, init: string[] = []): Promise<Page> {
   const page = await context.newPage();
   for (const script of init) await page.addInitScript(script);
-  await page.goto(`${ehrUrl}/patient/${PATIENT}${query}`);
-  await page.locator(`#patient-banner[data-patient-id="${PATIENT}"]`).waitFor();
-  if (variant === 'with') {
-    for (let tries = 0; tries < 100 && !sidebarFrame(page); tries++) await page.waitForTimeout(50);
-    await sidebarFrame(page)?.waitForLoadState('load');
-  }
+  await new ConsultPage(page).open(ehrUrl, PATIENT, { query, watched: variant === 'with' });
   await page.waitForTimeout(500);
   return page;
 }
@@ -200,8 +195,7 @@ async function soak(context: BrowserContext, variant: Variant): Promise<{ varian
 let ehrUrl = '';
 
 async function main(): Promise<void> {
-  execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, VROEGSIGNAAL_BUNDLE_REPORT: '1' } });
+  buildWithReport();
   const display = await startVirtualDisplay();
   const ehr = await startDemoEhr({ port: 0 });
   const receiver = await startReceiver({ port: 0, dataDir: 'memory://', log: () => {} });

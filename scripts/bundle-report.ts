@@ -4,16 +4,14 @@
  *
  *   npm run bundle-report            # builds both, prints the tables, writes .bench-output/bundle.json
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { builtFiles, scriptContributions } from './lib/bundle-report';
+import { buildWithReport, builtFiles, scriptContributions } from './lib/bundle-report';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
-execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'ignore' });
-execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, VROEGSIGNAAL_BUNDLE_REPORT: '1' } });
+buildWithReport();
 const files = builtFiles(resolve(ROOT, '.output/chrome-mv3'));
 const parts = scriptContributions(resolve(ROOT, '.output/bundle-report/chrome-mv3'));
 

@@ -14,7 +14,8 @@ export interface ShadowHost {
  * the UI's styles stay in, the page's styles stay out (`all: initial` on the host), and the events
  * named in `isolateEvents` (keys typed in the UI) do not reach the page's own listeners. Written here
  * rather than WXT's content-script UI helper, whose anchor-waiting and auto-mount machinery the
- * sidebar and the builder never use and which cost the content script a few kilobytes.
+ * builder never uses and which cost its content script a few kilobytes. (The sidebar is a frame of its
+ * own: see sidebar-frame-host.ts.)
  */
 export function mountShadowHost(doc: Document, options: { name: string; css: string; containerClass: string; isolateEvents: readonly string[] }): ShadowHost {
   const host = doc.createElement(options.name);

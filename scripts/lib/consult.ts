@@ -54,9 +54,12 @@ export class ConsultPage {
     return this.sidebarDocument.locator('.vs-referral [role="status"]');
   }
 
-  /** Opens a patient; on a watched page, waits until the sidebar's frame is there (it loads hidden). */
-  async open(baseUrl: string, patientId: string, options: { watched?: boolean } = {}): Promise<void> {
-    await this.page.goto(`${baseUrl}/patient/${patientId}`);
+  /**
+   * Opens a patient (`query`: the demo HIS's load modes, such as `?journal=5200`); on a watched page,
+   * waits until the sidebar's frame is there.
+   */
+  async open(baseUrl: string, patientId: string, options: { watched?: boolean; query?: string } = {}): Promise<void> {
+    await this.page.goto(`${baseUrl}/patient/${patientId}${options.query ?? ''}`);
     await this.page.locator(`#patient-banner[data-patient-id="${patientId}"]`).waitFor();
     if (options.watched ?? true) await this.waitForSidebarFrame();
   }

@@ -26,9 +26,7 @@ afterAll(async () => {
 async function heavyConsult(query: string): Promise<{ page: Page; consult: ConsultPage }> {
   const page = await env.browser.context.newPage();
   const consult = new ConsultPage(page);
-  await page.goto(`${env.ehrUrl}/patient/P-1001${query}`);
-  await page.locator('#patient-banner[data-patient-id="P-1001"]').waitFor();
-  await consult.waitForSidebarFrame();
+  await consult.open(env.ehrUrl, 'P-1001', { query });
   await consult.sidebarTab.waitFor();
   return { page, consult };
 }
