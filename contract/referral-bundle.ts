@@ -209,3 +209,56 @@ function answerCoding(answer: 'yes' | 'no') {
   const { system, code, display } = ANSWER_CODES[answer];
   return { system, code, display };
 }
+
+/**
+ * The Idempotency-Key of a referral's withdrawal: not the referral's own key, which a server that
+ * remembers keys would answer with the original referral's response.
+ */
+export function withdrawalIdempotencyKey(referralId: string): string {
+  return `urn:uuid:${referralId}#withdrawal`;
+}
+
+/**
+ * The FHIR R4 transaction Bundle that withdraws a delivered referral's consent: conditional updates
+ * (on the referral id) that make the Consent `inactive` and cancel the Task. It carries no patient
+ * data, and any FHIR server that accepted the referral can apply it; the conditional references
+ * (`Patient?identifier=…`) resolve to the resources the referral created.
+ */
+export function buildWithdrawalBundle(referralId: string, withdrawnAt: string, recordedBy: Practitioner): Bundle {
+  const referralUrn = `urn:uuid:${referralId}`;
+  const identifier = { system: REFERRAL_ID_SYSTEM, value: referralUrn };
+  const query = `identifier=${REFERRAL_ID_SYSTEM}|${referralUrn}`;
+  const requester = practitionerReference(recordedBy);
+  const resources: FhirResource[] = [
+    {
+      resourceType: 'Consent',
+      identifier: [identifier],
+      extension: [{ url: CONSENT_RECORDED_BY_URL, valueReference: requester }],
+      status: 'inactive',
+      scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
+      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Patient Consent' }] }],
+      patient: { reference: `Patient?${query}` },
+      dateTime: withdrawnAt,
+      policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTOUT' }] },
+      provision: { type: 'deny', period: { start: withdrawnAt } },
+    },
+    {
+      resourceType: 'Task',
+      identifier: [identifier],
+      status: 'cancelled',
+      statusReason: { text: 'Toestemming ingetrokken door de patiënt' },
+      intent: 'order',
+      code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] },
+      focus: { reference: `ServiceRequest?${query}` },
+      for: { reference: `Patient?${query}` },
+      lastModified: withdrawnAt,
+      requester,
+    },
+  ];
+  return {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    timestamp: withdrawnAt,
+    entry: resources.map((resource) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}?${query}` } })),
+  };
+}

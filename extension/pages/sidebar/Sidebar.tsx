@@ -41,17 +41,19 @@ export function Sidebar({ state, actions, page, guard, t }: SidebarProps) {
   if (!state.expanded) {
     // The tab always holds its strip at the page edge, so a prompt shows in it without moving the EHR.
     const prompting = isSidebarVisible(state);
+    // An earlier referral with news is not a prompt: the tab says so, and the panel waits for a click.
+    const news = prompting && state.phase === 'idle';
     return (
       <button
         ref={toggleRef}
         type="button"
         class={prompting ? 'vs-tab vs-tab-attention' : 'vs-tab vs-tab-quiet'}
         aria-expanded="false"
-        aria-label={prompting ? t('expandPrompt') : t('expand')}
+        aria-label={news ? t('expandNews') : prompting ? t('expandPrompt') : t('expand')}
         onClick={toggle}
       >
         {prompting && <span class="vs-tab-dot" aria-hidden="true" />}
-        <span class="vs-tab-text">{prompting ? t('tabLabelPrompt') : t('tabLabel')}</span>
+        <span class="vs-tab-text">{news ? t('tabLabelNews') : prompting ? t('tabLabelPrompt') : t('tabLabel')}</span>
       </button>
     );
   }

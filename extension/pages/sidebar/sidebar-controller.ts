@@ -20,6 +20,8 @@ export interface SidebarActions {
   closeNegative(): void;
   submit(): void;
   retryNow(referralId: string): void;
+  /** The patient withdrew consent for this referral (after the guard's check); resolves to why it failed, or null. */
+  withdraw(referralId: string): Promise<string | null>;
   /** The guard refused a consent tick or a send: say so, change nothing else. */
   refused(act: 'consent' | 'send', reason: RefusalReason): void;
 }
@@ -166,6 +168,23 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
         );
     },
     refused: (act, reason) => dispatch({ type: 'refused', act, reason }),
+    async withdraw(referralId) {
+      const { patientKey } = state;
+      if (patientKey === null) return null;
+      const practitioner = state.referrer.name ? state.referrer : defaultReferrer(practitionerOnPage, page.users);
+      try {
+        const response = await deps.send({ type: 'referral/withdraw', adapterId: page.adapterId, patientKey, referralId, practitioner });
+        if (response.ok) {
+          dispatch({ type: 'referral-updated', referral: response.data });
+          return null;
+        }
+        deps.reportError('withdraw', response.error.message);
+        return deps.describeSubmitError(response);
+      } catch (error) {
+        deps.reportError('withdraw', error);
+        return deps.describeSubmitError({ ok: false, error: { code: 'internal', message: String(error) } });
+      }
+    },
     retryNow(referralId) {
       deps.send({ type: 'referral/retry-now', referralId }).then(
         (response) => {
