@@ -23,6 +23,20 @@ export default defineConfig({
           environment: 'node',
         },
       },
+      {
+        // The social team's receiver (receiver/), each suite on PGlite and on a real PostgreSQL server
+        // that tests/receiver/global-setup.ts starts from Debian's postgresql package.
+        extends: true,
+        test: {
+          name: 'receiver',
+          include: ['tests/receiver/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/receiver/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
       browserProject('e2e', ['tests/e2e/**/*.test.ts']),
       // The hostile-page suite: attacks on the built extension in Chromium, the golden manifest,
       // fuzzing of messages and configuration. `npm run test:security`; part of `npm test`.

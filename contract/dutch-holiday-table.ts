@@ -1,6 +1,6 @@
 /**
  * Dutch public holidays for code that cannot carry `date-holidays` (the extension): the generated
- * table, see contract/dutch-public-holidays.ts.
+ * table, see receiver/dutch-public-holidays.ts.
  */
 import table from './generated/dutch-public-holidays.json';
 import { holidayCalendarFromDates, type HolidayCalendar } from './working-days';

@@ -1,7 +1,7 @@
 /**
  * The JSON webhook format, for social-team systems that do not speak FHIR: the same referral as a
  * plain JSON document (schema: contract/schema/referral-webhook.schema.json, generated from
- * contract/webhook-schema.ts), sent with an `Idempotency-Key` and an HMAC-SHA256 signature over the
+ * receiver/webhook-schema.ts), sent with an `Idempotency-Key` and an HMAC-SHA256 signature over the
  * exact body and a timestamp. Pure and WebCrypto-only, so the extension's background and the
  * receiver (Node) sign and verify with the same code.
  */

@@ -1,9 +1,9 @@
 /**
  * CLI for the reference receiver:
- *   npx tsx receiver/main.ts [--port N] [--host H] [--data-dir DIR] [--allowed-hosts H1,H2] [--allow-diagnosis-codes]
+ *   npx tsx receiver/main.ts [--port N] [--host H] [--data-dir DIR | --database-url URL] [--allowed-hosts H1,H2] [--secure-cookies] [--allow-diagnosis-codes]
  * Runs until SIGINT/SIGTERM, then closes the database cleanly (PGlite must flush its data directory).
  *
- * Environment: RECEIVER_ALLOWED_HOSTS, comma separated host or host:port values, used when
+ * Environment: DATABASE_URL (PostgreSQL instead of PGlite), RECEIVER_ALLOWED_HOSTS, comma separated host or host:port values, used when
  * --allowed-hosts is not given. Needed behind a reverse proxy that passes a public name in the Host
  * header: the receiver answers 421 to any Host it does not know (DNS-rebinding defence, see server.ts).
  */
@@ -12,8 +12,10 @@ import { DEFAULT_DATA_DIR, startReceiver } from './server.js';
 
 const USAGE = `Gebruik: npx tsx receiver/main.ts [--port N] [--host H] [--data-dir DIR] [--allowed-hosts H1,H2] [--allow-diagnosis-codes]
   --port N                  poort (standaard 4320; 0 = vrije poort)
-  --host H                  interface (standaard 127.0.0.1; de ontvanger heeft geen authenticatie)
+  --host H                  interface (standaard 127.0.0.1)
   --data-dir DIR            PGlite-datamap, of memory:// (standaard ${DEFAULT_DATA_DIR})
+  --database-url URL        PostgreSQL-server in plaats van PGlite; ook via DATABASE_URL
+  --secure-cookies          sessiecookie alleen via https (zet dit achter een TLS-proxy)
   --allowed-hosts H1,H2     extra Host-waarden (host of host:poort, kommagescheiden), bijv. de publieke naam
                             achter een reverse proxy; ook via RECEIVER_ALLOWED_HOSTS. Altijd toegestaan: de
                             gebonden host, localhost, 127.0.0.1 en [::1] met de poort. Andere Host → 421.
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+        'secure-cookies': { type: 'boolean' },
         'allowed-hosts': { type: 'string' },
         'allow-diagnosis-codes': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -56,10 +60,12 @@ async function main(): Promise<void> {
     port,
     host: values.host,
     dataDir: values['data-dir'],
+    databaseUrl: values['database-url'] ?? (values['data-dir'] === undefined ? process.env.DATABASE_URL || undefined : undefined),
+    secureCookies: values['secure-cookies'] ?? false,
     allowedHosts,
     allowDiagnosisCodes: values['allow-diagnosis-codes'] ?? false,
   });
-  console.log(`Sociaal wijkteam referentie-ontvanger: ${receiver.url}/  (FHIR-endpoint: ${receiver.url}/fhir)`);
+  console.log(`Sociaal wijkteam ontvanger (${receiver.storage}): inbox ${receiver.url}/  FHIR-endpoint ${receiver.url}/fhir  webhook ${receiver.url}/webhook`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -37,7 +37,7 @@ import {
 import { CHROMIUM_PATH, launchPlainChromium, launchWithExtension } from './lib/browser';
 import { buildWithReport, builtFiles, scriptContributions, type Contribution } from './lib/bundle-report';
 import { ConsultPage, sidebarFrame } from './lib/consult';
-import { demoPracticeConfiguration } from './lib/demo-configuration';
+import { demoPracticeConfiguration, demoReceiverProvision } from './lib/demo-configuration';
 import { importConfiguration, waitUntilWatched } from './lib/practice-setup';
 import { startVirtualDisplay } from './lib/virtual-display';
 
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
   buildWithReport();
   const display = await startVirtualDisplay();
   const ehr = await startDemoEhr({ port: 0 });
-  const receiver = await startReceiver({ port: 0, dataDir: 'memory://', log: () => {} });
+  const receiver = await startReceiver({ port: 0, dataDir: 'memory://', log: () => {}, provision: demoReceiverProvision() });
   ehrUrl = ehr.url;
   const latencies: LatencyResult[] = [];
   const loads: LoadResult[] = [];

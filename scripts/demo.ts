@@ -3,8 +3,9 @@
  * with the extension and configures it for the demo practice the way a practice would: its options
  * page imports demo-ehr/vroegsignaal-demo.config.json and the browser asks for access to the demo
  * HIS and the receiver. With a display it stays open for you to try (you answer the browser's
- * prompt yourself); without one it runs on a virtual display, walks through a consult and saves a
- * screenshot of every step.
+ * prompt yourself); without one it runs on a virtual display, walks through the whole loop — a
+ * consult, the referral, the social team's inbox recording what happened, the GP seeing it when the
+ * patient is opened again — and saves a screenshot of every step.
  *
  *   npm run demo                 # on your display if $DISPLAY is set, else the walk-through
  *   npm run demo -- --headless   # force the walk-through
@@ -16,6 +17,8 @@ import { startDemoEhr } from '../demo-ehr/server';
 import { startReceiver } from '../receiver/server';
 import { launchWithExtension } from './lib/browser';
 import { ConsultPage } from './lib/consult';
+import { DEMO_TEAM_MEMBER, demoReceiverProvision } from './lib/demo-configuration';
+import { InboxPage } from './lib/inbox';
 import { importConfiguration, waitUntilWatched } from './lib/practice-setup';
 import { startVirtualDisplay } from './lib/virtual-display';
 
@@ -30,9 +33,11 @@ async function main(): Promise<void> {
 
   // Default ports: the ones demo-ehr/vroegsignaal-demo.config.json names.
   const ehr = await startDemoEhr();
-  const receiver = await startReceiver({ log: () => {} });
+  // The demo practice's token and the demo team member are (re)created at every start.
+  const receiver = await startReceiver({ log: () => {}, provision: demoReceiverProvision() });
   console.log(`Demo-HIS:            ${ehr.url}/patient/P-1001`);
   console.log(`Sociaal wijkteam:    ${receiver.url}/   (referentie-ontvanger, gegevens in receiver/data)`);
+  console.log(`  inloggen als:      ${DEMO_TEAM_MEMBER.username} / ${DEMO_TEAM_MEMBER.password}`);
 
   // The browser's permission prompt exists only in a browser with a window: the walk-through gets a virtual one.
   const virtualDisplay = walkThrough ? await startVirtualDisplay() : null;
@@ -103,12 +108,32 @@ async function main(): Promise<void> {
     await shoot('afgeleverd', 'Verstuurd: eerst veilig in de wachtrij, daarna afgeleverd bij de ontvanger.');
     await consult.switchTo('P-1002');
     await shoot('andere-patient', 'Andere patiënt geopend zonder herladen: de zijbalk is leeg.');
+
+    // The social team's side: a team member logs in, calls Mila and records what happened.
+    const inboxPage = await browser.context.newPage();
+    const inbox = new InboxPage(inboxPage, receiver.url);
+    const shootInbox = async (name: string, description: string) => {
+      const file = resolve(SCREENSHOT_DIR, `${String(++step).padStart(2, '0')}-${name}.png`);
+      await inboxPage.screenshot({ path: file, fullPage: true });
+      console.log(`  ${step}. ${description}\n     ${file}`);
+    };
+    await inbox.logIn(DEMO_TEAM_MEMBER.username, DEMO_TEAM_MEMBER.password);
+    await shootInbox('wijkteam-werkvoorraad', 'Sociaal wijkteam: de werkvoorraad, oudste eerst, met de terugbeltermijn van 2 werkdagen.');
+    // receiver/data keeps earlier demo runs: this run's referral is Mila's latest.
+    const [referral] = (await receiver.referrals()).filter((stored) => stored.patientName === 'Mila Voorbeeld').sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+    await inbox.openReferral(referral!.uuid);
+    await inbox.recordCalled();
+    await inbox.recordOutcome('handled-with-partners', ['credit-bank', 'income-support'], 'Budgetcoach gestart; aanvraag bijzondere bijstand loopt.');
+    await shootInbox('wijkteam-uitkomst', 'Gebeld en de uitkomst vastgelegd: opgepakt met partners, met een notitie voor de huisarts.');
+    await inboxPage.close();
+
+    // Back at the practice: opening Mila again shows what the social team reported.
     await consult.switchTo('P-1001');
-    await consult.sidebarTab.waitFor();
+    await consult.sidebarDocument.getByRole('button', { name: /terugkoppeling/ }).waitFor({ timeout: 15_000 });
+    await shoot('terugkoppeling-tab', 'Terug bij Mila: het lipje meldt rustig dat er terugkoppeling is.');
     await consult.sidebarTab.click();
-    await shoot('terug-bij-mila', 'Terug bij Mila: de zijbalk laat zien wat er met de verwijzing gebeurde.');
-    await page.goto(`${receiver.url}/`);
-    await shoot('ontvanger', 'De referentie-ontvanger van het sociaal wijkteam met de ontvangen verwijzing.');
+    await consult.sidebar.getByText(/opgepakt door het sociaal team met partners/).waitFor({ timeout: 15_000 });
+    await shoot('terugkoppeling', 'De zijbalk: gebeld op …, opgepakt door het sociaal team met partners, en de notitie.');
     console.log(`\nSchermafbeeldingen staan in ${SCREENSHOT_DIR}`);
   } finally {
     await stop();

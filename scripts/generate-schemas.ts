@@ -16,8 +16,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { configurationFileSchema, pageAdapterSchema, ruleSetSchema } from '../extension/background/configuration/schemas';
-import { webhookDocumentSchema } from '../contract/webhook-schema';
-import { dutchHolidayTable } from '../contract/dutch-public-holidays';
+import { webhookDocumentSchema } from '../receiver/webhook-schema';
+import { dutchHolidayTable } from '../receiver/dutch-public-holidays';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BASE = 'https://vroegsignaal.example/schema';

@@ -9,10 +9,11 @@ npx wxt prepare
 npx tsc --noEmit
 mkdir -p .test-output
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=.test-output/unit.json
+npx vitest run --project receiver --reporter=default --reporter=json --outputFile.json=.test-output/receiver.json
 node scripts/audit-dependencies.mjs
 npx wxt build
 npx wxt build -b firefox
 npx vitest run --project budget --reporter=default --reporter=json --outputFile.json=.test-output/budget.json
 npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json=.test-output/e2e.json
 npx vitest run --project security --reporter=default --reporter=json --outputFile.json=.test-output/security.json
-node scripts/summarize-tests.mjs .test-output/unit.json .test-output/budget.json .test-output/e2e.json .test-output/security.json
+node scripts/summarize-tests.mjs .test-output/unit.json .test-output/receiver.json .test-output/budget.json .test-output/e2e.json .test-output/security.json

@@ -6,10 +6,11 @@ import { findAdapter, type PageAdapter } from '../shared/page-adapter';
 import { isSidebarPageUrl } from '../shared/sidebar-channel';
 import type { ConfigurationService } from './configuration/configuration-service';
 import { parseJsonText } from './configuration/validation';
-import { toReferralStatus, type DeliveryService } from './delivery';
+import type { DeliveryService } from './delivery';
 import { REQUEST_TYPES, requestSchemas } from './message-schema';
 import type { OptionsService } from './options-service';
 import type { ScreeningService } from './screening-service';
+import type { StatusPoller } from './status-poll';
 
 /** The parts of `runtime.MessageSender` the background trusts or distrusts. */
 export interface MessageSenderInfo {
@@ -26,6 +27,8 @@ export interface MessageHandlerDependencies {
   screening: ScreeningService;
   options: OptionsService;
   delivery: DeliveryService;
+  /** Reads the way back; told when a patient is opened, to refresh that patient's open referrals. */
+  statusPoll: Pick<StatusPoller, 'patientOpened'>;
   uiLocale: () => Locale;
   /** Pseudonymises an EHR patient key (salted hash): the background never stores the key itself. */
   pseudonymize: (adapterId: string, patientKey: string) => Promise<string>;
@@ -131,8 +134,8 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
       if (kind === 'options') return await handleOptions(parsed.data as OptionsRequest);
       if (kind === 'content') return await handleContent(parsed.data as ContentRequest, sender as Extract<Sender, { kind: 'ehr-tab' }>);
       if (kind === 'sidebar') return await handleSidebar(parsed.data as SidebarRequest, sender as Extract<Sender, { kind: 'sidebar-frame' }>);
-      const entry = await deps.delivery.retryNow((parsed.data as { referralId: string }).referralId);
-      return entry ? ok(toReferralStatus(entry)) : fail('not-found', 'no such referral in the outbox');
+      const status = await deps.delivery.retryNow((parsed.data as { referralId: string }).referralId);
+      return status ? ok(status) : fail('not-found', 'no such referral in the outbox');
     } catch (error) {
       return fail('internal', error instanceof Error ? error.message : String(error));
     }
@@ -182,8 +185,12 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
     if (!adapter) return fail('invalid-sender', `adapter ${message.adapterId} is not configured for ${sender.tabUrl.origin}`);
     const patientHash = await deps.pseudonymize(adapter.id, message.patientKey);
     switch (message.type) {
-      case 'patient/opened':
-        return ok(await deps.screening.patientOpened(patientHash));
+      case 'patient/opened': {
+        const answer = await deps.screening.patientOpened(patientHash);
+        // Answered at once with what is stored; fresh statuses follow as referral/status tab messages.
+        void deps.statusPoll.patientOpened(patientHash, sender.tabId).catch(() => {});
+        return ok(answer);
+      }
       case 'screening/recorded': {
         const problems = await deps.screening.recordScreening(patientHash, message);
         return problems.length === 0 ? ok({ recorded: true as const }) : fail('invalid-message', 'the screening cannot be recorded', problems);
@@ -191,6 +198,12 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
       case 'referral/submit': {
         const result = await deps.screening.submitReferral(patientHash, message.ruleSetIds, message.referral, sender.tabId);
         return result.ok ? ok(result.statuses) : fail('invalid-referral', 'the referral cannot be sent as it is', result.problems);
+      }
+      case 'referral/withdraw': {
+        const result = await deps.delivery.withdraw(message.referralId, patientHash, message.practitioner);
+        return result.ok
+          ? ok(result.status)
+          : fail('not-found', `no referral ${message.referralId} of this patient`, [{ path: 'referralId', message: "is not one of the open patient's referrals" }]);
       }
     }
   }

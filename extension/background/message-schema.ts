@@ -19,6 +19,8 @@ const ruleSetIds = z.array(ruleSetId).min(1).max(20);
 const configurationText = z.string().max(1024 * 1024);
 const selector = z.string().max(500).optional();
 
+const practitioner = z.strictObject({ name: z.string().max(200).optional(), agb: z.string().regex(AGB_PATTERN).optional() });
+
 const referralRequest = z.strictObject({
   patient: z.strictObject({ name: z.string().trim().min(1).max(200), phone: z.string().trim().min(1).max(40) }),
   answers: z.record(z.string().max(64), answer),
@@ -27,7 +29,7 @@ const referralRequest = z.strictObject({
   note: z.string().max(NOTE_MAX_LENGTH),
   consentGiven: z.literal(true),
   locale: z.enum(['nl', 'en']),
-  practitioner: z.strictObject({ name: z.string().max(200).optional(), agb: z.string().regex(AGB_PATTERN).optional() }),
+  practitioner,
   trigger: triggerSummary,
 });
 
@@ -113,6 +115,7 @@ const sidebarRequestSchema = z.discriminatedUnion('type', [
       path: ['reason'],
     }),
   z.strictObject({ type: z.literal('referral/submit'), adapterId, patientKey, ruleSetIds, referral: referralRequest }),
+  z.strictObject({ type: z.literal('referral/withdraw'), adapterId, patientKey, referralId: z.uuid(), practitioner }),
 ]);
 
 const optionsRequestSchema = z.discriminatedUnion('type', [

@@ -36,9 +36,13 @@ const TEACH_KEY = 'adapterBuilder';
 const ENDPOINT_TEST_TIMEOUT_MS = 10_000;
 
 function endpointView(endpoint: SocialTeamEndpoint): EndpointView {
-  if (endpoint.auth.scheme === 'none') return { ...endpoint, auth: { scheme: 'none' } };
-  // Enough to recognise which token is saved, never enough to use it.
-  return { ...endpoint, auth: { scheme: 'bearer', tokenHint: `…${endpoint.auth.token.slice(-4)}` } };
+  const { signingSecret, auth, ...rest } = endpoint;
+  // Enough to recognise which token or secret is saved, never enough to use it.
+  return {
+    ...rest,
+    auth: auth.scheme === 'none' ? { scheme: 'none' } : { scheme: 'bearer', tokenHint: `…${auth.token.slice(-4)}` },
+    ...(signingSecret !== undefined ? { signingSecretHint: `…${signingSecret.slice(-4)}` } : {}),
+  };
 }
 
 /**

@@ -5,7 +5,8 @@ import type { Problem, ReferralRequest } from '../shared/messages';
 import { parseDutchPhone } from '../shared/phone';
 import { evaluateScreen } from '../shared/rule-engine';
 import type { RuleSet } from '../shared/rule-set';
-import type { AuditEvent, ConsentRecord, OutboxEntry, ScreeningEvent } from './database';
+import { buildWebhookReferral } from '../../contract/webhook';
+import type { AuditEvent, ConsentRecord, ReferralOutboxEntry, ScreeningEvent } from './database';
 
 export interface IntakeContext {
   /** The rule sets the GP refers for (each positive), as configured now. */
@@ -19,7 +20,7 @@ export interface IntakeContext {
 
 /** What the outbox stores for one referral. */
 export interface IntakeItem {
-  entry: OutboxEntry;
+  entry: ReferralOutboxEntry;
   consent: ConsentRecord;
   audit: AuditEvent;
   screening: ScreeningEvent;
@@ -30,7 +31,8 @@ export type IntakeResult = { ok: true; referrals: IntakeItem[] } | { ok: false; 
 
 /**
  * Checks a GP's referral against the rule sets once more (the sidebar could be out of date or
- * tampered with) and turns it into one referral per rule set: the exact bundle to send, the
+ * tampered with) and turns it into one referral per rule set: the exact body to send (a FHIR bundle or
+ * a webhook document, in the format of the rule set's endpoint), the
  * consent, an audit line and the screening outcome. All or nothing: one problem and none is made.
  */
 export function takeInReferral(request: ReferralRequest, context: IntakeContext): IntakeResult {
@@ -100,16 +102,22 @@ export function takeInReferral(request: ReferralRequest, context: IntakeContext)
         withdrawnAt: null,
       },
     };
-    const bundle = buildReferralBundle(record, {
-      patient: context.uuid(),
-      questionnaireResponse: context.uuid(),
-      consent: context.uuid(),
-      serviceRequest: context.uuid(),
-      task: context.uuid(),
-    });
+    // Made once, in the endpoint's format, so that every retry sends exactly the same bytes.
+    const body =
+      endpoint!.format === 'json-webhook'
+        ? buildWebhookReferral(record)
+        : buildReferralBundle(record, {
+            patient: context.uuid(),
+            questionnaireResponse: context.uuid(),
+            consent: context.uuid(),
+            serviceRequest: context.uuid(),
+            task: context.uuid(),
+          });
     return {
       record,
       entry: {
+        key: record.id,
+        kind: 'referral',
         referralId: record.id,
         patientHash: context.patientHash,
         ruleSetId: ruleSet.id,
@@ -117,11 +125,12 @@ export function takeInReferral(request: ReferralRequest, context: IntakeContext)
         endpointId: endpoint!.id,
         endpoint: endpoint!.url,
         recipient,
+        format: endpoint!.format,
         state: 'queued',
         attempts: 0,
         nextAttemptAt: context.now.getTime(),
         ...(context.tabId !== undefined ? { tabId: context.tabId } : {}),
-        body: JSON.stringify(bundle),
+        body: JSON.stringify(body),
       },
       consent: { ...record.consent, referralId: record.id, patientHash: context.patientHash },
       audit: { at: createdAt, action: 'referral.queued', patientHash: context.patientHash, actor: request.practitioner, referralId: record.id },

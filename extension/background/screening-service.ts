@@ -1,7 +1,7 @@
 import { enabledRuleSets, type PracticeConfiguration } from '../shared/configuration';
 import type { Problem, ReferralRequest, ReferralStatus, Suppression, TriggerSummary } from '../shared/messages';
 import type { RuleSet } from '../shared/rule-set';
-import type { AuditEvent, ScreeningEvent, VroegsignaalDatabase } from './database';
+import type { AuditEvent, ReferralOutboxEntry, ScreeningEvent, VroegsignaalDatabase } from './database';
 import { toReferralStatus, type DeliveryService } from './delivery';
 import { takeInReferral } from './referral-intake';
 
@@ -28,27 +28,32 @@ export function createScreeningService(deps: ScreeningServiceDependencies) {
     /** The patient's latest referral per rule set, and the rule sets that must not prompt now. */
     async patientOpened(patientHash: string): Promise<{ referrals: ReferralStatus[]; suppressed: Suppression[] }> {
       const configuration = await deps.configuration();
-      const entries = await deps.delivery.forPatient(patientHash);
-      const latestPerRuleSet = new Map<string, ReferralStatus>();
-      for (const entry of entries) if (!latestPerRuleSet.has(entry.ruleSetId)) latestPerRuleSet.set(entry.ruleSetId, toReferralStatus(entry));
+      const latestPerRuleSet = new Map<string, { entry: ReferralOutboxEntry; status: ReferralStatus }>();
+      for (const referral of await deps.delivery.forPatient(patientHash)) {
+        if (!latestPerRuleSet.has(referral.entry.ruleSetId)) latestPerRuleSet.set(referral.entry.ruleSetId, referral);
+      }
 
       const screenings = await db.getAllFromIndex('screenings', 'by-patient', patientHash);
       const now = deps.now().getTime();
       const suppressed: Suppression[] = [];
       for (const ruleSet of enabledRuleSets(configuration)) {
-        // A referral stays open until the social team closes it (issue: the closed loop); until then, never prompt again.
-        if (latestPerRuleSet.has(ruleSet.id)) {
+        // A referral stays open until the social team closes it (its Task is final) or the patient
+        // withdraws consent; until then, never prompt again. After that the rule set's usual cooldown
+        // applies, counted from the closing — a withdrawal included: the patient said no to this
+        // referral, not to ever being asked again, and the cooldown is how long the practice waits.
+        const latest = latestPerRuleSet.get(ruleSet.id)?.entry;
+        if (latest && !latest.closedAt) {
           suppressed.push({ ruleSetId: ruleSet.id, reason: 'open-referral' });
           continue;
         }
         if (ruleSet.cooldownDays === 0) continue;
         const last = screenings
           .filter((s) => s.ruleSetId === ruleSet.id && (s.outcome === 'negative' || s.outcome === 'referred'))
-          .reduce<number>((latest, s) => Math.max(latest, Date.parse(s.at)), Number.NEGATIVE_INFINITY);
+          .reduce<number>((latestAt, s) => Math.max(latestAt, Date.parse(s.at)), latest?.closedAt ? Date.parse(latest.closedAt) : Number.NEGATIVE_INFINITY);
         const until = last + ruleSet.cooldownDays * DAY_MS;
         if (until > now) suppressed.push({ ruleSetId: ruleSet.id, reason: 'cooldown', until: new Date(until).toISOString() });
       }
-      return { referrals: [...latestPerRuleSet.values()], suppressed };
+      return { referrals: [...latestPerRuleSet.values()].map(({ status }) => status), suppressed };
     },
 
     /** Records a negative screen or a dismissal (with its reason) per rule set that fired, pseudonymised. */
@@ -111,8 +116,9 @@ export function createScreeningService(deps: ScreeningServiceDependencies) {
       });
       if (!intake.ok) return intake;
       const entries = await deps.delivery.enqueue(intake.referrals);
-      for (const entry of entries) deps.delivery.deliver(entry.referralId).catch((error: unknown) => deps.log('delivery', error));
-      return { ok: true, statuses: entries.map(toReferralStatus) };
+      for (const entry of entries) deps.delivery.deliver(entry.key).catch((error: unknown) => deps.log('delivery', error));
+      const now = deps.now().getTime();
+      return { ok: true, statuses: entries.map((entry) => toReferralStatus(entry, now)) };
     },
   };
 }

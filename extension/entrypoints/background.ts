@@ -3,7 +3,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { createConfigurationService } from '../background/configuration/configuration-service';
 import { adapterTemplates, bundledDefaults } from '../background/configuration/defaults';
 import { openVroegsignaalDatabase } from '../background/database';
-import { createDeliveryService, endpointDestination, toReferralStatus } from '../background/delivery';
+import { createDeliveryService, endpointDestination } from '../background/delivery';
 import { adapterOrigins, EHR_CONTENT_SCRIPT_FILE, syncEhrContentScript, type EhrAccessApis } from '../background/ehr-access';
 import { originPattern } from '../shared/page-adapter';
 import { createMessageHandler } from '../background/message-handler';
@@ -11,11 +11,14 @@ import { createOptionsService } from '../background/options-service';
 import { createPageHealth, type PageHealthProblem } from '../background/page-health';
 import { createPseudonymizer } from '../background/pseudonym';
 import { createScreeningService } from '../background/screening-service';
+import { createStatusPoller } from '../background/status-poll';
 import { localeFromLanguageTag } from '../shared/locale';
 import type { MessageKey } from '../shared/i18n';
-import type { TabMessage } from '../shared/messages';
+import type { ReferralStatus, TabMessage } from '../shared/messages';
 
 const DELIVERY_ALARM = 'vroegsignaal-delivery';
+/** The way back: set to the earliest due status read, absent while no referral is open. */
+const STATUS_ALARM = 'vroegsignaal-status';
 const TEACH_SCRIPT_FILE = '/content-scripts/teach.js';
 const PROBE_SCRIPT_FILE = '/content-scripts/probe.js';
 const BROWSER = import.meta.env.BROWSER;
@@ -28,9 +31,10 @@ export default defineBackground(() => {
   browser.runtime.onMessage.addListener((message, sender) => services.then(({ handleMessage }) => handleMessage(message, sender)));
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === DELIVERY_ALARM) void services.then(({ delivery }) => delivery.deliverDue()).catch(log('delivery'));
+    if (alarm.name === STATUS_ALARM) void services.then(({ statusPoll }) => statusPoll.pollDue()).catch(log('status'));
   });
-  // Alarms may not survive a browser restart; the outbox does, so look at it on every start.
-  browser.runtime.onStartup.addListener(() => void services.then(({ delivery }) => delivery.deliverDue()).catch(log('resume')));
+  // Alarms may not survive a browser restart; the outbox and the poll schedule do, so look at them on every start.
+  browser.runtime.onStartup.addListener(() => void services.then(({ delivery, statusPoll }) => Promise.all([delivery.deliverDue(), statusPoll.pollDue()])).catch(log('resume')));
   // Granting or taking back a site changes where the EHR content script may run.
   browser.permissions.onAdded.addListener(() => void services.then(({ syncAccess }) => syncAccess()).catch(log('access')));
   browser.permissions.onRemoved.addListener(() => void services.then(({ syncAccess }) => syncAccess()).catch(log('access')));
@@ -44,7 +48,9 @@ export default defineBackground(() => {
     else if (change.status === 'complete' && tab.url) void services.then(({ pageHealth }) => pageHealth.tabLoaded(tabId, tab.url!)).catch(log('page health'));
   });
   browser.tabs.onRemoved.addListener((tabId) => void services.then(({ pageHealth }) => pageHealth.tabClosed(tabId)));
-  void services.then(({ delivery, syncAccess }) => Promise.all([delivery.deliverDue(), syncAccess()])).catch(log('start'));
+  void services
+    .then(({ delivery, statusPoll, syncAccess }) => Promise.all([delivery.deliverDue(), statusPoll.pollDue(), delivery.retryRefusedCredentials(), syncAccess()]))
+    .catch(log('start'));
 });
 
 /** Shows on a tab's toolbar button that screening is off there, and why (or clears it). */
@@ -72,11 +78,13 @@ async function start() {
     },
   };
   let watched: string[] = [];
+  let credentialsChanged: () => Promise<unknown> = async () => {};
 
   const configuration = createConfigurationService({
     defaults: bundledDefaults(),
     storage: { local: browser.storage.local, managed: browser.storage.managed },
     onChange: (effective) => {
+      void credentialsChanged().catch((error: unknown) => console.error('[Vroegsignaal] credentials', error));
       void syncAccess()
         .then(async () => {
           // Watched pages pick up new rule sets and adapters without a reload.
@@ -102,23 +110,39 @@ async function start() {
   }
 
   const db = await openVroegsignaalDatabase();
+  const notify = (tabId: number | undefined, status: ReferralStatus) => {
+    if (tabId === undefined) return;
+    const message: TabMessage = { type: 'referral/status', status };
+    // The tab may be closed or showing another page by now; the outbox keeps the truth.
+    browser.tabs.sendMessage(tabId, message).catch(() => {});
+  };
+  const destinationFor = async (endpointId: string) => endpointDestination((await configuration.current()).endpoints, endpointId);
+  /** Alarms fire no sooner than a second from now (Chrome clamps to 30 s in a packed extension anyway). */
+  const alarmAt = (name: string) => async (atMs: number | null) => {
+    if (atMs === null) await browser.alarms.clear(name);
+    else await browser.alarms.create(name, { when: Math.max(atMs, Date.now() + 1_000) });
+  };
   const delivery = createDeliveryService({
     db,
     fetch: (input, init) => fetch(input, init),
     now: () => Date.now(),
     random: Math.random,
-    async scheduleWakeUp(atMs) {
-      if (atMs === null) await browser.alarms.clear(DELIVERY_ALARM);
-      else await browser.alarms.create(DELIVERY_ALARM, { when: Math.max(atMs, Date.now() + 1_000) });
-    },
-    notify(entry) {
-      if (entry.tabId === undefined) return;
-      const message: TabMessage = { type: 'referral/status', status: toReferralStatus(entry) };
-      // The tab may be closed or showing another page by now; the outbox keeps the truth.
-      browser.tabs.sendMessage(entry.tabId, message).catch(() => {});
-    },
-    destinationFor: async (endpointId) => endpointDestination((await configuration.current()).endpoints, endpointId),
+    scheduleWakeUp: alarmAt(DELIVERY_ALARM),
+    notify,
+    destinationFor,
+    pollsChanged: () => void statusPoll.reschedule().catch((error: unknown) => console.error('[Vroegsignaal] status', error)),
   });
+  const statusPoll = createStatusPoller({
+    db,
+    fetch: (input, init) => fetch(input, init),
+    now: () => Date.now(),
+    scheduleWakeUp: alarmAt(STATUS_ALARM),
+    destinationFor,
+    statusOf: (referralId) => delivery.status(referralId),
+    notify,
+  });
+  // A new token (or signing secret) is the fix for a refused one: what it refused is tried again once.
+  credentialsChanged = () => Promise.all([delivery.retryRefusedCredentials(), statusPoll.retryRefused()]);
   const screening = createScreeningService({
     db,
     delivery,
@@ -164,9 +188,10 @@ async function start() {
     screening,
     options,
     delivery,
+    statusPoll,
     uiLocale: () => localeFromLanguageTag(browser.i18n.getUILanguage()),
     pseudonymize: createPseudonymizer(browser.storage.local),
     pageHealth,
   });
-  return { delivery, handleMessage, configuration, syncAccess, pageHealth };
+  return { delivery, statusPoll, handleMessage, configuration, syncAccess, pageHealth };
 }

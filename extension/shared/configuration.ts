@@ -30,14 +30,38 @@ export type EndpointAuth = { scheme: 'none' } | { scheme: 'bearer'; token: strin
  */
 export type FileEndpointAuth = EndpointAuth | { scheme: 'bearer'; keepToken: true };
 
-/** Where referrals go: a social team's FHIR R4 endpoint (its base URL). */
+/**
+ * How an endpoint takes referrals: `fhir-r4`, a FHIR R4 server (its base URL: transaction POST, Task
+ * search for the way back); `json-webhook`, a plain JSON document POSTed to the URL as configured
+ * (the full webhook URL), signed with HMAC-SHA256 (contract/webhook.ts). A webhook system has no way
+ * back in this version: its referrals are not polled for feedback.
+ */
+export const ENDPOINT_FORMATS = ['fhir-r4', 'json-webhook'] as const;
+export type EndpointFormat = (typeof ENDPOINT_FORMATS)[number];
+
+/** Where referrals go: a social team's FHIR R4 endpoint (its base URL) or JSON webhook (its URL). */
 export interface SocialTeamEndpoint {
   id: string;
   name: string;
   url: string;
-  format: 'fhir-r4';
+  format: EndpointFormat;
   auth: EndpointAuth;
+  /**
+   * `json-webhook` only, and required there (with bearer auth): the HMAC key every request is signed
+   * with. A secret like the token: never shown to the options page, exported only with the tokens.
+   */
+  signingSecret?: string;
 }
+
+/**
+ * In a configuration file, a webhook endpoint may leave its signing secret out
+ * (`keepSigningSecret: true`) to keep the one this browser has, as {@link FileEndpointAuth} does for tokens.
+ */
+export type FileSocialTeamEndpoint = Omit<SocialTeamEndpoint, 'auth' | 'signingSecret'> & {
+  auth: FileEndpointAuth;
+  signingSecret?: string;
+  keepSigningSecret?: true;
+};
 
 /** A whole configuration, as a configuration file holds it and as the three layers combine into. */
 export interface PracticeConfiguration {

@@ -1,4 +1,5 @@
 import type { Practitioner, ScreeningAnswer } from '../../contract/referral-bundle';
+import type { ReferralFeedback } from '../../contract/referral-status';
 import type { CallMoment, LifeDomain } from '../../contract/referral-contract';
 import type {
   AdapterTemplate,
@@ -64,7 +65,12 @@ export type SidebarRequest =
       reason?: 'not-now' | 'not-relevant';
       trigger: TriggerSummary;
     }
-  | { type: 'referral/submit'; adapterId: string; patientKey: string; ruleSetIds: string[]; referral: ReferralRequest };
+  | { type: 'referral/submit'; adapterId: string; patientKey: string; ruleSetIds: string[]; referral: ReferralRequest }
+  /**
+   * The patient withdrew consent for one of their referrals: unsent, it is removed from the outbox;
+   * delivered, the receiver is told (Consent inactive, Task cancelled). Needs a trusted click.
+   */
+  | { type: 'referral/withdraw'; adapterId: string; patientKey: string; referralId: string; practitioner: Practitioner };
 
 /** Sent by the extension's own pages (options). */
 export type OptionsRequest =
@@ -90,13 +96,31 @@ export type RequestMessage = ContentRequest | SidebarRequest | OptionsRequest | 
 /** Sends one protocol message to the background and returns its typed answer. */
 export type SendMessage = <M extends RequestMessage>(message: M) => Promise<Response<ResponseMap[M['type']]>>;
 
-export type DeliveryState = 'queued' | 'sending' | 'delivered' | 'retrying' | 'failed';
+/**
+ * Where a message to the social team stands. `failed` waits for a person (the receiver refused it, or
+ * its token was refused: see {@link DeliveryError.kind} `auth`); `withdrawn` was never sent, because
+ * consent was withdrawn while it waited.
+ */
+export type DeliveryState = 'queued' | 'sending' | 'delivered' | 'retrying' | 'failed' | 'withdrawn';
 
-/** Why the last delivery attempt did not succeed, in terms the sidebar can translate. */
+/**
+ * Why the last delivery attempt did not succeed, in terms the sidebar can translate. `auth`: the
+ * receiver refused the endpoint's token (401/403) — someone must check it; no retrying until then.
+ */
 export interface DeliveryError {
-  kind: 'network' | 'timeout' | 'http' | 'configuration';
+  kind: 'network' | 'timeout' | 'http' | 'configuration' | 'auth';
   httpStatus?: number;
   detail: string;
+}
+
+/** The GP withdrew the patient's consent for a delivered referral; the receiver must be told. */
+export interface WithdrawalStatus {
+  withdrawnAt: string;
+  /** Delivery of the withdrawal to the receiver (`withdrawn` never occurs here). */
+  state: Exclude<DeliveryState, 'withdrawn'>;
+  deliveredAt?: string;
+  nextAttemptAt?: string;
+  lastError?: DeliveryError;
 }
 
 /** Where one referral stands, as the GP sees it. */
@@ -110,6 +134,24 @@ export interface ReferralStatus {
   deliveredAt?: string;
   nextAttemptAt?: string;
   lastError?: DeliveryError;
+  /** When the GP withdrew consent (state `withdrawn`: before it was sent). */
+  withdrawnAt?: string;
+  /** For a delivered referral whose consent was withdrawn: how telling the receiver goes. */
+  withdrawal?: WithdrawalStatus;
+  /** What the social team reported back, from the latest status read (FHIR Task). */
+  feedback?: ReferralFeedback;
+  /** When the status was last read from the receiver. */
+  feedbackCheckedAt?: string;
+  /**
+   * Why the last status read failed, if it did: `auth` means the receiver refused the endpoint's
+   * token (needs attention: check the endpoint's token); others mean it is asked again later.
+   */
+  feedbackError?: DeliveryError;
+  /**
+   * Delivered and still without contact after the 2-working-day callback deadline (the receiver's
+   * `Task.restriction.period.end` when it gives one, else counted from delivery).
+   */
+  overdue?: boolean;
 }
 
 /** What a watched EHR page gets to work with: checked data, nothing it could not be trusted with. */
@@ -136,8 +178,12 @@ export interface Suppression {
   until?: string;
 }
 
-/** An endpoint as the options page sees it: the token stays in the background. */
-export type EndpointView = Omit<SocialTeamEndpoint, 'auth'> & { auth: EndpointAuthView };
+/** An endpoint as the options page sees it: the token and the signing secret stay in the background. */
+export type EndpointView = Omit<SocialTeamEndpoint, 'auth' | 'signingSecret'> & {
+  auth: EndpointAuthView;
+  /** A webhook's signing secret, recognisable but not usable (its last characters), when one is saved. */
+  signingSecretHint?: string;
+};
 
 /** Everything the options page shows, with where each value comes from. */
 export interface OptionsView {
@@ -217,6 +263,7 @@ export interface ResponseMap {
   'patient/opened': { referrals: ReferralStatus[]; suppressed: Suppression[] };
   'screening/recorded': { recorded: true };
   'referral/submit': ReferralStatus[];
+  'referral/withdraw': ReferralStatus;
   'referral/retry-now': ReferralStatus;
   'teach/proposal': { received: true };
   'options/get': OptionsView;

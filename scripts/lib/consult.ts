@@ -139,6 +139,18 @@ export class ConsultPage {
     }
   }
 
+  /**
+   * Withdraws the patient's consent for the referral shown (the first, or the one with `referralId`):
+   * "Toestemming intrekken…", then, after the moment the guard wants the sidebar seen, "Ja, …".
+   */
+  async withdrawConsent(referralId?: string): Promise<void> {
+    const referral = referralId ? this.sidebar.locator(`.vs-referral[data-referral-id="${referralId}"]`) : this.sidebar.locator('.vs-referral').first();
+    await referral.getByRole('button', { name: 'Toestemming intrekken…' }).click();
+    await this.page.waitForTimeout(MIN_VISIBLE_MS + 150);
+    await referral.getByRole('button', { name: 'Ja, toestemming intrekken' }).click();
+    await this.sidebar.locator('.vs-referral[data-state="withdrawn"], .vs-referral [data-withdrawal]').first().waitFor({ timeout: 5_000 });
+  }
+
   /** The whole positive path up to, not including, Send. */
   async screenPositiveAndConsent(options: { note?: string; callMoment?: string } = {}): Promise<void> {
     await this.answer(/Vindt u het moeilijk om elke maand rond te komen/, 'Ja');

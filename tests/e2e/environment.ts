@@ -7,7 +7,7 @@ import { startDemoEhr } from '../../demo-ehr/server';
 import { startReceiver, type Receiver } from '../../receiver/server';
 import type { Stats, StoredReferral } from '../../receiver/store';
 import { CHROME_EXTENSION_DIR, launchWithExtension, type ExtensionBrowser } from '../../scripts/lib/browser';
-import { demoPracticeConfiguration } from '../../scripts/lib/demo-configuration';
+import { demoPracticeConfiguration, demoReceiverProvision } from '../../scripts/lib/demo-configuration';
 import { importConfiguration, waitUntilWatched } from '../../scripts/lib/practice-setup';
 import { startVirtualDisplay } from '../../scripts/lib/virtual-display';
 
@@ -25,7 +25,8 @@ export async function startEnvironment(options: { configure?: boolean; locale?: 
   const quiet = () => {};
   const display = await startVirtualDisplay();
   const ehr = await startDemoEhr({ port: 0 });
-  let receiver: Receiver | null = await startReceiver({ port: 0, dataDir: receiverDir, log: quiet });
+  const provision = demoReceiverProvision();
+  let receiver: Receiver | null = await startReceiver({ port: 0, dataDir: receiverDir, log: quiet, provision });
   const receiverPort = receiver.port;
   const receiverUrl = receiver.url;
   const browser: ExtensionBrowser = await launchWithExtension({ display: display.display, ...(options.locale ? { locale: options.locale } : {}) });
@@ -42,8 +43,10 @@ export async function startEnvironment(options: { configure?: boolean; locale?: 
     browser,
     display: display.display,
     configuration,
+    /** What the receiver's database holds (read in-process: the inbox itself needs a login). */
     async referrals(): Promise<StoredReferral[]> {
-      return (await (await fetch(`${receiverUrl}/api/referrals`)).json()) as StoredReferral[];
+      if (!receiver) throw new Error('the receiver is stopped');
+      return receiver.referrals();
     },
     async stats(): Promise<Stats> {
       return (await (await fetch(`${receiverUrl}/api/stats`)).json()) as Stats;
@@ -54,7 +57,7 @@ export async function startEnvironment(options: { configure?: boolean; locale?: 
       receiver = null;
     },
     async startReceiver(): Promise<void> {
-      receiver ??= await startReceiver({ port: receiverPort, dataDir: receiverDir, log: quiet });
+      receiver ??= await startReceiver({ port: receiverPort, dataDir: receiverDir, log: quiet, provision });
     },
     async close(): Promise<void> {
       await browser.close();

@@ -48,14 +48,14 @@ describe('nothing is lost', () => {
     try {
       // The restarted browser's service worker finds the outbox entry and sends it on its own.
       await expect
-        .poll(async () => (await env.referrals()).filter((r) => r.patientName.includes('Schijnvoet')).length, { timeout: 60_000, interval: 500 })
+        .poll(async () => (await env.referrals()).filter((r) => r.patientName?.includes('Schijnvoet')).length, { timeout: 60_000, interval: 500 })
         .toBe(1);
       const page = await browser.context.newPage();
       const consult = new ConsultPage(page);
       await consult.open(env.ehrUrl, 'P-1008');
       await consult.sidebarTab.click();
       await consult.status.getByText(/Afgeleverd bij Sociaal wijkteam \(demo\)/).waitFor({ timeout: 10_000 });
-      const [referral] = (await env.referrals()).filter((r) => r.patientName.includes('Schijnvoet'));
+      const [referral] = (await env.referrals()).filter((r) => r.patientName?.includes('Schijnvoet'));
       expect(referral!.timesReceived).toBe(1);
     } finally {
       await browser.context.close();

@@ -1,10 +1,12 @@
 import { createConfigurationService } from '../../extension/background/configuration/configuration-service';
 import { adapterTemplates, bundledDefaults } from '../../extension/background/configuration/defaults';
-import type { OutboxEntry, VroegsignaalDatabase } from '../../extension/background/database';
+import type { VroegsignaalDatabase } from '../../extension/background/database';
 import { createDeliveryService, endpointDestination, type DeliveryService } from '../../extension/background/delivery';
 import { createMessageHandler, type MessageSenderInfo } from '../../extension/background/message-handler';
 import { createOptionsService, type OptionsServiceDependencies } from '../../extension/background/options-service';
 import { createScreeningService } from '../../extension/background/screening-service';
+import { createStatusPoller } from '../../extension/background/status-poll';
+import type { ReferralStatus } from '../../extension/shared/messages';
 import { sequentialUuids } from './helpers';
 
 export const EXTENSION_ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -37,34 +39,61 @@ export interface TestBackgroundOptions {
   fetch: typeof fetch;
   now: () => number;
   scheduleWakeUp?: (atMs: number | null) => void;
-  notify?: (entry: OutboxEntry) => void;
+  /** The status alarm (the way back): set to the earliest due read, null when cleared. */
+  scheduleStatusWakeUp?: (atMs: number | null) => void;
+  /** A `referral/status` tab message (delivery progress, fresh feedback). */
+  notify?: (status: ReferralStatus, tabId: number | undefined) => void;
   requestTimeoutMs?: number;
+  /** Random numbers for the retry jitter (default: always 0.5). */
+  random?: () => number;
   /** The browser's side of the options page's services; tests override what they look at. */
   options?: Partial<OptionsServiceDependencies>;
 }
 
 /**
  * The background as `extension/entrypoints/background.ts` wires it — message handler, configuration,
- * screening, options and delivery services over a (fake-)IndexedDB — with the browser's edges
+ * screening, options, delivery and status-poll services over a (fake-)IndexedDB — with the browser's edges
  * (fetch, tabs, storage, alarms) handed in. A submit starts its delivery without waiting for it;
  * `settled()` waits for every delivery started so far.
  */
 export function createTestBackground(options: TestBackgroundOptions) {
+  const started: Array<Promise<unknown>> = [];
+  // As the entry point wires it: a changed token retries what the old one was refused.
+  let credentialsChanged: () => Promise<unknown> = async () => {};
   const configuration = createConfigurationService({
     defaults: bundledDefaults(),
     storage: { local: memoryStorage(options.saved), managed: { get: async () => ({}) } },
+    onChange: () => void credentialsChanged(),
   });
+  const destinationFor = async (endpointId: string) => endpointDestination((await configuration.current()).endpoints, endpointId);
+  const notify = (tabId: number | undefined, status: ReferralStatus) => options.notify?.(status, tabId);
   const delivery = createDeliveryService({
     db: options.db,
     fetch: options.fetch,
     now: options.now,
-    random: () => 0.5,
+    random: options.random ?? (() => 0.5),
     scheduleWakeUp: async (at) => options.scheduleWakeUp?.(at),
-    notify: (entry) => options.notify?.(entry),
-    destinationFor: async (endpointId) => endpointDestination((await configuration.current()).endpoints, endpointId),
+    notify,
+    destinationFor,
+    pollsChanged: () => void started.push(statusPoll.reschedule()),
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
-  const started: Array<Promise<unknown>> = [];
+  const statusPoll = createStatusPoller({
+    db: options.db,
+    fetch: options.fetch,
+    now: options.now,
+    scheduleWakeUp: async (at) => options.scheduleStatusWakeUp?.(at),
+    destinationFor,
+    statusOf: (referralId) => delivery.status(referralId),
+    notify,
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+  });
+  const credentialRetries: Array<Promise<unknown>> = [];
+  credentialsChanged = () => {
+    const retry = Promise.all([delivery.retryRefusedCredentials(), statusPoll.retryRefused()]);
+    credentialRetries.push(retry);
+    return retry;
+  };
   const trackedDelivery: DeliveryService = {
     ...delivery,
     deliver: (referralId) => {
@@ -102,6 +131,13 @@ export function createTestBackground(options: TestBackgroundOptions) {
     screening,
     options: optionsService,
     delivery: trackedDelivery,
+    statusPoll: {
+      patientOpened: (patientHash, tabId) => {
+        const poll = statusPoll.patientOpened(patientHash, tabId);
+        started.push(poll);
+        return poll;
+      },
+    },
     uiLocale: () => 'nl',
     pageHealth: { contact: () => {}, sidebarBlocked: () => {} },
     pseudonymize: async (adapterId, key) => `hash:${adapterId}:${key}`,
@@ -109,10 +145,47 @@ export function createTestBackground(options: TestBackgroundOptions) {
   return {
     handle,
     delivery,
+    statusPoll,
     configuration,
     options: optionsService,
+    /** Waits for every delivery, status read and credential retry started so far (and what they start). */
     async settled(): Promise<void> {
-      while (started.length > 0) await Promise.allSettled(started.splice(0));
+      while (started.length + credentialRetries.length > 0) await Promise.allSettled([...started.splice(0), ...credentialRetries.splice(0)]);
     },
   };
+}
+
+/** One request the background made, as a test endpoint saw it. */
+export interface SeenRequest {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: string;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * A fake social-team endpoint: every request is recorded and answered by `answer` (a Response, or a
+ * thrown error for a network failure; a promise that never settles for a hang).
+ */
+export function scriptedEndpoint(answer: (request: SeenRequest, index: number) => Response | Promise<Response>) {
+  const requests: SeenRequest[] = [];
+  const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    const request: SeenRequest = {
+      url: input instanceof Request ? input.url : String(input),
+      method: init?.method ?? 'GET',
+      headers: new Headers(init?.headers),
+      body: init?.body === undefined || init.body === null ? '' : String(init.body),
+      signal: init?.signal ?? undefined,
+    };
+    requests.push(request);
+    return answer(request, requests.length - 1);
+  }) as typeof globalThis.fetch;
+  return { fetch, requests, posts: () => requests.filter((request) => request.method === 'POST'), gets: () => requests.filter((request) => request.method === 'GET') };
+}
+
+/** Waits until `condition` holds, checking after each turn of the event loop (at most `turns`). */
+export async function until(condition: () => boolean, turns = 200): Promise<void> {
+  for (let turn = 0; turn < turns && !condition(); turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+  if (!condition()) throw new Error('condition not reached');
 }

@@ -235,6 +235,58 @@ describe('the configuration service', () => {
     ]);
   });
 
+  describe('a JSON webhook endpoint', () => {
+    const SECRET = 'webhook-geheim-0123456789abcdef0123456789abcdef';
+    const webhook = () => ({ ...socialTeamEndpoint('https://sociaalteam.example/webhook'), format: 'json-webhook', auth: { scheme: 'bearer', token: 'geheim-token-123' }, signingSecret: SECRET });
+
+    it('needs a bearer token and a signing secret, and a FHIR endpoint takes no secret', async () => {
+      const service = createConfigurationService({ defaults: bundledDefaults(), storage: memoryStorage() });
+      expect((await service.saveItem('endpoints', webhook())).ok).toBe(true);
+      expect(problemsOf(await service.saveItem('endpoints', { ...webhook(), id: 'zonder', auth: { scheme: 'none' } }))).toEqual([
+        'auth: a json-webhook endpoint needs bearer authentication (the token the social team gave the practice)',
+      ]);
+      const { signingSecret: _secret, ...unsigned } = webhook();
+      expect(problemsOf(await service.saveItem('endpoints', { ...unsigned, id: 'ongetekend' }))).toEqual([
+        'signingSecret: a json-webhook endpoint needs a signingSecret to sign its requests with',
+      ]);
+      expect(problemsOf(await service.saveItem('endpoints', { ...webhook(), id: 'kort', signingSecret: 'te-kort' }))).toEqual([
+        'signingSecret: must be 32 to 4096 printable characters without spaces (for example: openssl rand -hex 32)',
+      ]);
+      expect(problemsOf(await service.saveItem('endpoints', { ...socialTeamEndpoint(), id: 'fhir', signingSecret: SECRET }))).toEqual([
+        'signingSecret: only a json-webhook endpoint signs its requests; leave signingSecret out for fhir-r4',
+      ]);
+      expect(problemsOf(await service.saveItem('endpoints', { ...webhook(), id: 'soap', format: 'soap' }))).toEqual(['format: must be "fhir-r4" or "json-webhook"']);
+    });
+
+    it('keeps its secret when saved again without one, exports it only with the tokens, and re-imports keeping it', async () => {
+      const service = createConfigurationService({ defaults: bundledDefaults(), storage: memoryStorage() });
+      await service.saveItem('endpoints', webhook());
+      const { signingSecret: _secret, ...withoutSecret } = webhook();
+      expect((await service.saveItem('endpoints', { ...withoutSecret, name: 'Nieuwe naam', auth: { scheme: 'bearer' } })).ok).toBe(true);
+      expect((await service.current()).endpoints[0]).toMatchObject({ name: 'Nieuwe naam', format: 'json-webhook', signingSecret: SECRET, auth: { token: 'geheim-token-123' } });
+
+      const exported = await service.exportFile({ includeTokens: false });
+      expect(exported).not.toContain(SECRET);
+      expect(JSON.parse(exported).endpoints[0]).toMatchObject({ format: 'json-webhook', auth: { scheme: 'bearer', keepToken: true }, keepSigningSecret: true });
+      expect((await service.importFile(exported, { dryRun: false })).ok).toBe(true);
+      expect((await service.current()).endpoints[0]).toMatchObject({ signingSecret: SECRET });
+      expect(await service.exportFile({ includeTokens: true })).toContain(SECRET);
+
+      const elsewhere = createConfigurationService({ defaults: bundledDefaults(), storage: memoryStorage() });
+      expect(problemsOf(await elsewhere.importFile(exported, { dryRun: true }))).toEqual([
+        'endpoints[0].auth: this browser has no token for endpoint "sociaal-wijkteam" to keep; put the token in the file',
+        'endpoints[0].keepSigningSecret: this browser has no signing secret for endpoint "sociaal-wijkteam" to keep; put the signingSecret in the file',
+      ]);
+    });
+
+    it('can be set by browser policy', async () => {
+      const service = createConfigurationService({ defaults: bundledDefaults(), storage: memoryStorage({ endpoints: JSON.stringify([webhook()]) }) });
+      const current = await service.current();
+      expect(current.endpoints[0]).toMatchObject({ format: 'json-webhook', signingSecret: SECRET });
+      expect(current.problems.filter((problem) => problem.layer === 'policy')).toEqual([]);
+    });
+  });
+
   it('warns when an enabled rule set sends to an endpoint that is not configured', async () => {
     const service = createConfigurationService({ defaults: bundledDefaults(), storage: memoryStorage() });
     expect((await service.current()).problems.map((p) => p.message)).toEqual([

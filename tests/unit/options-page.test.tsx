@@ -189,6 +189,59 @@ describe('options page: social team endpoint', () => {
     expect(item.auth).toEqual({ scheme: 'bearer' });
   });
 
+  it('sets up a JSON webhook: bearer token and signing secret required, the secret never shown back', async () => {
+    const { sent } = await mount(baseView());
+    const endpoints = region('Sociaal wijkteam');
+    fireEvent.input(within(endpoints).getByLabelText('Naam'), { target: { value: 'Wijkteam' } });
+    fireEvent.change(within(endpoints).getByLabelText('Formaat'), { target: { value: 'json-webhook' } });
+    expect(within(endpoints).getByText(fullText(/Het volledige adres van de webhook/))).toBeTruthy();
+    expect((within(endpoints).getByLabelText('Authenticatie') as HTMLSelectElement).disabled).toBe(true);
+    fireEvent.input(within(endpoints).getByLabelText('Adres (URL)'), { target: { value: `${RECEIVER}/webhook` } });
+    fireEvent.click(within(endpoints).getByRole('button', { name: 'Opslaan en toegang geven' }));
+    const alert = await screen.findByRole('alert');
+    expect([...within(alert).getAllByRole('listitem')].map((item) => item.textContent)).toEqual([
+      'Token: vul het token in',
+      'Ondertekeningsgeheim: vul het ondertekeningsgeheim in',
+    ]);
+    expect(sent.some((m) => m.type === 'options/save-item')).toBe(false);
+
+    fireEvent.input(within(endpoints).getByLabelText('Token'), { target: { value: 'praktijk-token-1234' } });
+    const secret = within(endpoints).getByLabelText('Ondertekeningsgeheim') as HTMLInputElement;
+    expect(secret.type).toBe('password');
+    fireEvent.input(secret, { target: { value: 'te-kort' } });
+    fireEvent.click(within(endpoints).getByRole('button', { name: 'Opslaan en toegang geven' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('Ondertekeningsgeheim: moet 32 tot 4096 tekens zijn, zonder spaties'));
+
+    fireEvent.input(secret, { target: { value: 'webhook-geheim-0123456789abcdef0123456789abcdef' } });
+    fireEvent.click(within(endpoints).getByRole('button', { name: 'Opslaan en toegang geven' }));
+    await waitFor(() => expect(sent.some((m) => m.type === 'options/save-item')).toBe(true));
+    expect(lastSent(sent, 'options/save-item')?.item).toEqual({
+      id: 'sociaal-wijkteam',
+      name: 'Wijkteam',
+      url: `${RECEIVER}/webhook`,
+      format: 'json-webhook',
+      auth: { scheme: 'bearer', token: 'praktijk-token-1234' },
+      signingSecret: 'webhook-geheim-0123456789abcdef0123456789abcdef',
+    });
+  });
+
+  it('shows a saved webhook\'s secret only by its hint, and an empty secret keeps it', async () => {
+    const webhook = endpoint({ url: `${RECEIVER}/webhook`, format: 'json-webhook', auth: { scheme: 'bearer', tokenHint: '…abcd' }, signingSecretHint: '…wxyz' });
+    const { sent } = await mount(baseView({ endpoints: [{ value: webhook, source: 'saved' }], hostAccess: { [RECEIVER]: true } }));
+    const shown = card('Sociaal wijkteam Maastricht');
+    expect(within(shown).getByText('JSON-webhook')).toBeTruthy();
+    expect(within(shown).getByText(fullText('opgeslagen geheim …wxyz'))).toBeTruthy();
+    fireEvent.click(within(shown).getByRole('button', { name: 'Bewerken' }));
+    const secret = within(region('Sociaal wijkteam')).getByLabelText('Ondertekeningsgeheim') as HTMLInputElement;
+    expect(secret.value).toBe('');
+    expect(secret.placeholder).toBe('Opgeslagen geheim …wxyz; leeg laten om te houden');
+    fireEvent.click(screen.getByRole('button', { name: 'Opslaan en toegang geven' }));
+    await screen.findByText(fullText('Eindpunt ‘Sociaal wijkteam Maastricht’ opgeslagen.'));
+    const item = lastSent(sent, 'options/save-item')?.item as Record<string, unknown>;
+    expect(item).toMatchObject({ format: 'json-webhook', auth: { scheme: 'bearer' } });
+    expect(item).not.toHaveProperty('signingSecret');
+  });
+
   it('says what "Verbinding testen" found, in words, for each outcome', async () => {
     const outcomes: Array<Response<unknown>> = [
       { ok: true, data: { outcome: 'ok', status: 200, software: 'HAPI FHIR Server 7.0.2', fhirVersion: '4.0.1', detail: '200 OK' } },

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openVroegsignaalDatabase, type OutboxEntry, type VroegsignaalDatabase } from '../../extension/background/database';
+import { openVroegsignaalDatabase, type VroegsignaalDatabase } from '../../extension/background/database';
+import type { ReferralStatus } from '../../extension/shared/messages';
 import { retryDelayMs } from '../../extension/background/delivery';
 import type { SocialTeamEndpoint } from '../../extension/shared/configuration';
 import { createTestBackground, EHR_SENDER, OPTIONS_SENDER, SIDEBAR_SENDER } from './background-harness';
@@ -28,7 +29,7 @@ let saved: Record<string, unknown>;
 
 function setup(endpoint: ReturnType<typeof fakeEndpoint>, settings: { endpoint?: SocialTeamEndpoint } = {}) {
   const wakeUps: Array<number | null> = [];
-  const notified: OutboxEntry[] = [];
+  const notified: Array<ReferralStatus & { tabId: number | undefined }> = [];
   saved.configuration ??= { adapters: [demoHisAdapter()], endpoints: [settings.endpoint ?? socialTeamEndpoint()] };
   const background = createTestBackground({
     db,
@@ -36,7 +37,7 @@ function setup(endpoint: ReturnType<typeof fakeEndpoint>, settings: { endpoint?:
     fetch: endpoint.fetch,
     now: () => clock,
     scheduleWakeUp: (at) => void wakeUps.push(at),
-    notify: (entry) => void notified.push(entry),
+    notify: (status, tabId) => void notified.push({ ...status, tabId }),
   });
   return { ...background, wakeUps, notified };
 }

@@ -1,5 +1,7 @@
 /**
  * Reference social-team receiver: HTTP contract, validation, exactly-once storage, durability, escaping.
+ * Every request to /fhir carries a practice's API token; the inbox's own tests (auth, outcomes,
+ * withdrawal, both storage modes) are in tests/receiver/.
  * Starting PGlite takes over a second, so the HTTP tests share one server on a free port with an
  * in-memory database; each test uses its own referral ids and compares counters before and after.
  * The durability test runs its own servers on a temporary data directory.
@@ -30,18 +32,43 @@ function freshUuid(): string {
   return `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
 }
 
+const TOKEN = 'vst_unit-test-token-000000000000000000';
+const PASSWORD = 'unit test wachtwoord';
+const PROVISION = {
+  practices: [{ id: 'demo', name: 'Demopraktijk', contactPoint: 'Sociaal wijkteam (demo), wijkteam@gemeente.example', token: TOKEN }],
+  users: [{ username: 'anna', name: 'Anna de Vries', password: PASSWORD }],
+};
+
 async function postBundle(receiver: Receiver, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${receiver.url}/fhir`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/fhir+json', ...headers },
+    headers: { 'Content-Type': 'application/fhir+json', Authorization: `Bearer ${TOKEN}`, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
 
 async function referrals(receiver: Receiver): Promise<Json[]> {
-  const response = await fetch(`${receiver.url}/api/referrals`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as Json[];
+  return (await receiver.referrals()) as Json[];
+}
+
+/** A session cookie of a logged-in team member. */
+async function login(receiver: Receiver): Promise<string> {
+  const page = await fetch(`${receiver.url}/inloggen`);
+  const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const response = await fetch(`${receiver.url}/inloggen`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
+    body: new URLSearchParams({ _csrf: csrf, username: 'anna', password: PASSWORD }),
+  });
+  expect(response.status).toBe(303);
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+/** The referral's detail page in the inbox, as a logged-in team member sees it. */
+async function detailPage(receiver: Receiver, uuid: string): Promise<Response> {
+  return fetch(`${receiver.url}/verwijzingen/${uuid}`, { headers: { Cookie: await login(receiver) } });
 }
 
 async function referralById(receiver: Receiver, uuid: string): Promise<Json | undefined> {
@@ -61,7 +88,7 @@ describe('reference receiver', () => {
   const logLines: string[] = [];
 
   beforeAll(async () => {
-    receiver = await startReceiver({ port: 0, dataDir: 'memory://', log: (line) => logLines.push(line) });
+    receiver = await startReceiver({ port: 0, dataDir: 'memory://', log: (line) => logLines.push(line), provision: PROVISION });
   }, 30_000);
   afterAll(async () => {
     await receiver.close();
@@ -93,7 +120,8 @@ describe('reference receiver', () => {
       note: 'Liever niet tussen 12 en 13 uur bellen.',
       consentRecordedBy: 'dr. E. Denkbeeld',
       timesReceived: 1,
-      taskStatus: 'requested',
+      taskStatus: 'received',
+      practiceId: 'demo',
       bundle: { resourceType: 'Bundle', type: 'transaction' },
     });
     expect(Number.isNaN(Date.parse(list[0].receivedAt))).toBe(false);
@@ -291,7 +319,7 @@ describe('reference receiver', () => {
 
     const wrongType = await fetch(`${receiver.url}/fhir/`, {
       method: 'POST',
-      headers: { 'Content-Type': 'text/plain' },
+      headers: { 'Content-Type': 'text/plain', Authorization: `Bearer ${TOKEN}` },
       body: JSON.stringify(referralBundle()),
     });
     expect(wrongType.status).toBe(415);
@@ -330,37 +358,38 @@ describe('reference receiver', () => {
   });
 
   it('escapes stored values on the HTML page', async () => {
-    const bundle = referralBundle(freshUuid());
+    const uuid = freshUuid();
+    const bundle = referralBundle(uuid);
     bundle.entry[0].resource.name = [{ text: '<script>alert(1)</script>' }];
     bundle.entry[3].resource.note = [{ text: '"><img src=x onerror=alert(2)>' }];
     bundle.entry[1].resource.item[0].text = "<b onmouseover='x'>vraag</b>";
     expect((await postBundle(receiver, bundle)).status).toBe(200);
 
-    const page = await fetch(`${receiver.url}/`);
+    const page = await detailPage(receiver, uuid);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await page.text();
-    expect(html).toContain('Sociaal wijkteam — ontvangen verwijzingen (referentie-ontvanger)');
-    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(2)&gt;');
-    expect(html).toContain('&lt;b onmouseover=&#39;x&#39;&gt;vraag&lt;/b&gt;');
+    // Preact escapes what can open markup (&, <, "); the text reads back unchanged.
+    expect(html).toMatch(/&lt;script(&gt;|>)alert\(1\)&lt;\/script/);
+    expect(html).toMatch(/(&quot;|")(&gt;|>)&lt;img src=x onerror=alert\(2\)/);
+    expect(html).toMatch(/&lt;b onmouseover=(&#39;|')x(&#39;|')(&gt;|>)vraag&lt;\/b/);
     expect(html).not.toContain('<script');
     expect(html).not.toContain('<img');
     expect(html).not.toContain('<b ');
   });
 
-  it('shows what the social team needs on the HTML page', async () => {
+  it('shows what the social team needs on the referral page', async () => {
     const uuid = freshUuid();
     await postBundle(receiver, referralBundle(uuid));
     await postBundle(receiver, referralBundle(uuid));
-    const html = await (await fetch(`${receiver.url}/`)).text();
-    const card = html.split('<li class="referral">').find((chunk) => chunk.includes(`urn:uuid:${uuid}`)) ?? '';
-    for (const text of ['Mila Voorbeeld', '+31699990001', 'ochtend', 'Dagelijks functioneren', 'Liever niet tussen 12 en 13 uur bellen.', 'dr. E. Denkbeeld', 'Slaapt u slecht van geldzorgen?', 'geen antwoord']) {
+    const html = await (await detailPage(receiver, uuid)).text();
+    const card = html.split('<article class="referral"')[1] ?? '';
+    for (const text of ['Mila Voorbeeld', '+31699990001', 'ochtend', 'Dagelijks functioneren', 'Liever niet tussen 12 en 13 uur bellen.', 'dr. E. Denkbeeld', 'Slaapt u slecht van geldzorgen?', 'geen antwoord', `urn:uuid:${uuid}`]) {
       expect(card).toContain(text);
     }
-    expect(html).toContain('http-equiv="refresh"');
-    expect(card).toMatch(/Keren ontvangen<\/dt><dd>2</);
+    expect(card).toContain('href="tel:+31699990001"');
+    expect((await referralById(receiver, uuid))?.timesReceived).toBe(2);
   });
 
   it('counts requests to /fhir in /api/stats', async () => {
@@ -371,7 +400,7 @@ describe('reference receiver', () => {
     await postBundle(receiver, referralBundle(uuid));
     await postBundle(receiver, referralBundle(uuid));
     await postBundle(receiver, '{not json');
-    await fetch(`${receiver.url}/api/referrals`); // not a /fhir request
+    await fetch(`${receiver.url}/api/stats`); // not a /fhir request
     await fetch(`${receiver.url}/`); // not a /fhir request
     const after = await stats(receiver);
     expect({
@@ -388,12 +417,12 @@ describe('reference receiver', () => {
     const bad = referralBundle(freshUuid());
     bad.entry[2].resource.status = 'draft';
     await postBundle(receiver, bad);
-    await fetch(`${receiver.url}/api/referrals`);
+    await fetch(`${receiver.url}/api/stats`);
     const lines = logLines.slice(start);
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(new RegExp(`^POST /fhir 200 urn:uuid:${uuid} `));
     expect(lines[1]).toMatch(/^POST \/fhir 400 /);
-    expect(lines[2]).toMatch(/^GET \/api\/referrals 200 /);
+    expect(lines[2]).toMatch(/^GET \/api\/stats 200 /);
     for (const line of logLines) {
       expect(line).not.toContain('Mila');
       expect(line).not.toContain('+31699990001');
@@ -405,14 +434,14 @@ describe('reference receiver durability', () => {
   it('keeps referrals across a restart on the same data directory', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vroegsignaal-receiver-'));
     try {
-      const first = await startReceiver({ port: 0, dataDir, log: () => {} });
+      const first = await startReceiver({ port: 0, dataDir, log: () => {}, provision: PROVISION });
       try {
         expect((await postBundle(first, referralBundle())).status).toBe(200);
       } finally {
         await first.close();
       }
 
-      const second = await startReceiver({ port: 0, dataDir, log: () => {} });
+      const second = await startReceiver({ port: 0, dataDir, log: () => {}, provision: PROVISION });
       try {
         const list = await referrals(second);
         expect(list).toHaveLength(1);

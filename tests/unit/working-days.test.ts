@@ -3,7 +3,7 @@
  * Netherlands, without weekends and Dutch public holidays. Dates checked by hand against a calendar.
  */
 import { describe, expect, it } from 'vitest';
-import { dutchHolidayCalendar, dutchPublicHolidays, HOLIDAY_TABLE_YEARS } from '../../contract/dutch-public-holidays';
+import { dutchHolidayCalendar, dutchPublicHolidays, HOLIDAY_TABLE_YEARS } from '../../receiver/dutch-public-holidays';
 import { dutchHolidayTableCalendar } from '../../contract/dutch-holiday-table';
 import { addWorkingDays, callbackDeadline, holidayCalendarFromDates, isCallbackOverdue, localDateOf, startOfLocalDay } from '../../contract/working-days';
 

@@ -4,6 +4,7 @@ import {
   CONFIGURATION_SECTIONS,
   type ConfigurationLayer,
   type ConfigurationSection,
+  type FileSocialTeamEndpoint,
   type PracticeConfiguration,
   type SocialTeamEndpoint,
 } from '../../shared/configuration';
@@ -192,7 +193,7 @@ export function createConfigurationService(deps: {
       return result.ok ? { ok: true, summary, configuration: result.configuration } : result;
     },
 
-    /** The configuration in force as a configuration file; bearer tokens only when asked for. */
+    /** The configuration in force as a configuration file; bearer tokens and signing secrets only when asked for. */
     async exportFile(options: { includeTokens: boolean }): Promise<string> {
       const effective = await current();
       const file = {
@@ -200,9 +201,7 @@ export function createConfigurationService(deps: {
         version: CONFIGURATION_FILE_VERSION,
         practice: effective.practice,
         users: effective.users,
-        endpoints: effective.endpoints.map((endpoint) =>
-          endpoint.auth.scheme === 'bearer' && !options.includeTokens ? { ...endpoint, auth: { scheme: 'bearer', keepToken: true } } : endpoint,
-        ),
+        endpoints: options.includeTokens ? effective.endpoints : effective.endpoints.map(withoutSecrets),
         ruleSets: effective.ruleSets,
         disabledRuleSets: effective.disabledRuleSets,
         adapters: effective.adapters,
@@ -224,22 +223,51 @@ function sourceOf(effective: EffectiveConfiguration, section: ListSection, id: s
   return Object.hasOwn(sources, id) ? sources[id] : undefined;
 }
 
+/**
+ * An endpoint saved from the options page without its token or signing secret keeps the ones already
+ * saved for it: the page never holds them.
+ */
 function keepEndpointToken(section: ListSection, input: unknown, effective: EffectiveConfiguration): unknown {
   if (section !== 'endpoints' || typeof input !== 'object' || input === null) return input;
-  const endpoint = input as { id?: unknown; auth?: { scheme?: unknown; token?: unknown } };
-  if (endpoint.auth?.scheme !== 'bearer' || endpoint.auth.token !== undefined) return input;
+  let endpoint = input as { id?: unknown; format?: unknown; auth?: { scheme?: unknown; token?: unknown }; signingSecret?: unknown };
   const saved = effective.endpoints.find((existing) => existing.id === endpoint.id);
-  return saved?.auth.scheme === 'bearer' ? { ...endpoint, auth: { scheme: 'bearer', token: saved.auth.token } } : input;
+  if (endpoint.auth?.scheme === 'bearer' && endpoint.auth.token === undefined && saved?.auth.scheme === 'bearer') {
+    endpoint = { ...endpoint, auth: { scheme: 'bearer', token: saved.auth.token } };
+  }
+  if (endpoint.format === 'json-webhook' && endpoint.signingSecret === undefined && saved?.signingSecret !== undefined) {
+    endpoint = { ...endpoint, signingSecret: saved.signingSecret };
+  }
+  return endpoint;
 }
 
+/** A file's endpoints with `keepToken` and `keepSigningSecret` replaced by what this browser has. */
 function resolveFileTokens(file: ConfigurationFile, effective: EffectiveConfiguration, problems: Problem[]): SocialTeamEndpoint[] | undefined {
   return file.endpoints?.map((endpoint, index) => {
-    if (endpoint.auth.scheme !== 'bearer' || !('keepToken' in endpoint.auth)) return endpoint as SocialTeamEndpoint;
+    const { auth, keepSigningSecret, ...rest } = endpoint;
     const saved = effective.endpoints.find((existing) => existing.id === endpoint.id);
-    if (saved?.auth.scheme === 'bearer') return { ...endpoint, auth: { scheme: 'bearer', token: saved.auth.token } };
-    problems.push({ path: `endpoints[${index}].auth`, message: `this browser has no token for endpoint "${endpoint.id}" to keep; put the token in the file` });
-    return endpoint as SocialTeamEndpoint;
+    let resolved = rest as SocialTeamEndpoint;
+    if (auth.scheme === 'bearer' && 'keepToken' in auth) {
+      if (saved?.auth.scheme === 'bearer') resolved = { ...resolved, auth: { scheme: 'bearer', token: saved.auth.token } };
+      else problems.push({ path: `endpoints[${index}].auth`, message: `this browser has no token for endpoint "${endpoint.id}" to keep; put the token in the file` });
+    } else {
+      resolved = { ...resolved, auth };
+    }
+    if (keepSigningSecret) {
+      if (saved?.signingSecret !== undefined) resolved = { ...resolved, signingSecret: saved.signingSecret };
+      else problems.push({ path: `endpoints[${index}].keepSigningSecret`, message: `this browser has no signing secret for endpoint "${endpoint.id}" to keep; put the signingSecret in the file` });
+    }
+    return resolved;
   });
+}
+
+/** An endpoint as an export without secrets writes it: what to keep instead of the token and the signing secret. */
+function withoutSecrets(endpoint: SocialTeamEndpoint): FileSocialTeamEndpoint {
+  const { auth, signingSecret, ...rest } = endpoint;
+  return {
+    ...rest,
+    auth: auth.scheme === 'bearer' ? { scheme: 'bearer', keepToken: true } : auth,
+    ...(signingSecret !== undefined ? { keepSigningSecret: true as const } : {}),
+  };
 }
 
 function summarise(file: ConfigurationFile): ImportSummary {

@@ -13,7 +13,7 @@ import type {
   PracticeUser,
   SocialTeamEndpoint,
 } from '../../shared/configuration';
-import { CONFIGURATION_FILE_FORMAT, CONFIGURATION_FILE_VERSION } from '../../shared/configuration';
+import { CONFIGURATION_FILE_FORMAT, CONFIGURATION_FILE_VERSION, ENDPOINT_FORMATS } from '../../shared/configuration';
 import { LOCALES } from '../../shared/locale';
 import { foldText } from '../../shared/rule-engine';
 import type { PageAdapter } from '../../shared/page-adapter';
@@ -210,35 +210,70 @@ function isAllowedEndpointUrl(value: string): boolean {
 }
 
 const bearerToken = z.string().regex(/^[\x21-\x7e]{8,4096}$/, 'must be 8 to 4096 printable characters without spaces');
+/** Long enough that it cannot be guessed: an HMAC key, not a password. */
+const signingSecret = z.string().regex(/^[\x21-\x7e]{32,4096}$/, 'must be 32 to 4096 printable characters without spaces (for example: openssl rand -hex 32)');
 const endpointFields = {
   id: id('an endpoint id'),
   name: text(100),
   url: z
     .string()
     .max(500)
-    .refine(isAllowedEndpointUrl, 'must be an https URL such as https://fhir.sociaalteam.example/r4 (http only for localhost), without user, query, fragment or spaces around it'),
-  format: z.literal('fhir-r4', 'must be "fhir-r4"').default('fhir-r4'),
+    .refine(
+      isAllowedEndpointUrl,
+      'must be an https URL such as https://fhir.sociaalteam.example/r4 (a FHIR server\'s base URL, or the full URL of a JSON webhook; http only for localhost), without user, query, fragment or spaces around it',
+    ),
+  format: z.enum(ENDPOINT_FORMATS, 'must be "fhir-r4" or "json-webhook"').default('fhir-r4'),
 };
 
-export const endpointSchema = z.strictObject({
-  ...endpointFields,
-  auth: z
-    .discriminatedUnion('scheme', [z.strictObject({ scheme: z.literal('none') }), z.strictObject({ scheme: z.literal('bearer'), token: bearerToken })])
-    .default({ scheme: 'none' }),
-});
+/**
+ * A JSON webhook signs every request and authenticates with a bearer token; a FHIR endpoint does
+ * not sign, so a secret there would sit unused where an administrator thinks it protects something.
+ */
+function checkEndpointSecrets(
+  endpoint: { format: string; auth: { scheme: string }; signingSecret?: string; keepSigningSecret?: true },
+  ctx: z.RefinementCtx,
+): void {
+  const hasSecret = endpoint.signingSecret !== undefined || endpoint.keepSigningSecret !== undefined;
+  if (endpoint.format === 'json-webhook') {
+    if (endpoint.auth.scheme !== 'bearer') ctx.addIssue({ code: 'custom', path: ['auth'], message: 'a json-webhook endpoint needs bearer authentication (the token the social team gave the practice)' });
+    if (!hasSecret) ctx.addIssue({ code: 'custom', path: ['signingSecret'], message: 'a json-webhook endpoint needs a signingSecret to sign its requests with' });
+  } else if (hasSecret) {
+    ctx.addIssue({ code: 'custom', path: ['signingSecret'], message: 'only a json-webhook endpoint signs its requests; leave signingSecret out for fhir-r4' });
+  }
+  if (endpoint.signingSecret !== undefined && endpoint.keepSigningSecret !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['keepSigningSecret'], message: 'needs either a signingSecret or "keepSigningSecret": true, not both' });
+  }
+}
 
-/** An endpoint in a configuration file, where a bearer token may be left out to keep the one this browser has. */
-const fileEndpointSchema = z.strictObject({
-  ...endpointFields,
-  auth: z
-    .discriminatedUnion('scheme', [
-      z.strictObject({ scheme: z.literal('none') }),
-      z
-        .strictObject({ scheme: z.literal('bearer'), token: bearerToken.optional(), keepToken: z.literal(true).optional() })
-        .refine((auth) => (auth.token === undefined) !== (auth.keepToken === undefined), 'needs either a token or "keepToken": true'),
-    ])
-    .default({ scheme: 'none' }),
-});
+export const endpointSchema = z
+  .strictObject({
+    ...endpointFields,
+    auth: z
+      .discriminatedUnion('scheme', [z.strictObject({ scheme: z.literal('none') }), z.strictObject({ scheme: z.literal('bearer'), token: bearerToken })])
+      .default({ scheme: 'none' }),
+    signingSecret: signingSecret.optional(),
+  })
+  .superRefine(checkEndpointSecrets);
+
+/**
+ * An endpoint in a configuration file, where a bearer token or a webhook's signing secret may be left
+ * out to keep the one this browser has.
+ */
+const fileEndpointSchema = z
+  .strictObject({
+    ...endpointFields,
+    auth: z
+      .discriminatedUnion('scheme', [
+        z.strictObject({ scheme: z.literal('none') }),
+        z
+          .strictObject({ scheme: z.literal('bearer'), token: bearerToken.optional(), keepToken: z.literal(true).optional() })
+          .refine((auth) => (auth.token === undefined) !== (auth.keepToken === undefined), 'needs either a token or "keepToken": true'),
+      ])
+      .default({ scheme: 'none' }),
+    signingSecret: signingSecret.optional(),
+    keepSigningSecret: z.literal(true).optional(),
+  })
+  .superRefine(checkEndpointSecrets);
 
 export const practiceSchema = z.strictObject({
   name: z.string().max(200, 'must be at most 200 characters'),

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { formatPath, valueAtPath } from '../../../contract/referral-contract';
-import type { ConfigurationSection, FileEndpointAuth, PracticeConfiguration, SocialTeamEndpoint } from '../../shared/configuration';
+import type { ConfigurationSection, FileSocialTeamEndpoint, PracticeConfiguration } from '../../shared/configuration';
 import type { Problem } from '../../shared/messages';
 import type { PageAdapter } from '../../shared/page-adapter';
 import type { RuleSet } from '../../shared/rule-set';
@@ -172,7 +172,7 @@ export function parseItem<S extends keyof typeof itemSchemas>(section: S, input:
 
 /** A configuration file's sections: only those it has; a bearer endpoint may keep this browser's token. */
 export type ConfigurationFile = Partial<Omit<PracticeConfiguration, 'endpoints'>> & {
-  endpoints?: Array<Omit<SocialTeamEndpoint, 'auth'> & { auth: FileEndpointAuth }>;
+  endpoints?: FileSocialTeamEndpoint[];
 };
 
 /** Validates a configuration file (JSON text or parsed); all problems at once, every path from the file's root. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ConfigurationLayer } from '../../shared/configuration';
+import type { ConfigurationLayer, EndpointFormat } from '../../shared/configuration';
 import type { EndpointTestResult, EndpointView, OptionsView, Problem } from '../../shared/messages';
 import { AccessStatus, addressProblemKey, releaseUnusedAccess } from './access';
 import type { OptionsDependencies, SectionProps } from './dependencies';
@@ -8,6 +8,7 @@ import { CardHeading, IsolatedList, LockedNote, msg } from './ui';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const TOKEN_PATTERN = /^[\x21-\x7e]{8,4096}$/;
+const SECRET_PATTERN = /^[\x21-\x7e]{32,4096}$/;
 /** The id the bundled rule sets send to. */
 const DEFAULT_ENDPOINT_ID = 'sociaal-wijkteam';
 
@@ -115,9 +116,15 @@ function EndpointCard({
           <bdi id={`${base}-url`}>{endpoint.url}</bdi>
         </dd>
         <dt>{t('options_endpoints_format')}</dt>
-        <dd>{t('options_endpoints_fhirR4')}</dd>
+        <dd>{endpoint.format === 'json-webhook' ? t('options_endpoints_jsonWebhook') : t('options_endpoints_fhirR4')}</dd>
         <dt>{t('options_endpoints_auth')}</dt>
         <dd>{endpoint.auth.scheme === 'bearer' ? msg(t, 'options_endpoints_bearerWithHint', endpoint.auth.tokenHint) : t('options_endpoints_authNone')}</dd>
+        {endpoint.signingSecretHint && (
+          <>
+            <dt>{t('options_endpoints_secret')}</dt>
+            <dd>{msg(t, 'options_endpoints_secretWithHint', endpoint.signingSecretHint)}</dd>
+          </>
+        )}
         <dt>{t('options_access')}</dt>
         <dd>{origin && <AccessStatus origin={origin} granted={view.hostAccess[origin] === true} deps={deps} actions={actions} describedBy={`${base}-url`} />}</dd>
         <dt>{t('options_endpoints_usedBy')}</dt>
@@ -170,7 +177,7 @@ function EndpointTestOutcome({ test, deps }: { test: { running: true } | { runni
 }
 
 /**
- * The form for a new endpoint and for editing one; the token is write-only. After adding, it empties
+ * The form for a new endpoint and for editing one; the token and a webhook's signing secret are write-only. After adding, it empties
  * in place (keeping the focus where it was); editing closes it.
  */
 function EndpointForm({
@@ -185,8 +192,13 @@ function EndpointForm({
   const [id, setId] = useState(endpoint?.id ?? suggestedId(view));
   const [name, setName] = useState(endpoint?.name ?? '');
   const [url, setUrl] = useState(endpoint?.url ?? '');
+  const [format, setFormat] = useState<EndpointFormat>(endpoint?.format ?? 'fhir-r4');
   const [scheme, setScheme] = useState<'none' | 'bearer'>(endpoint?.auth.scheme ?? 'none');
   const [token, setToken] = useState('');
+  const [secret, setSecret] = useState('');
+  const webhook = format === 'json-webhook';
+  // A webhook always signs in with a bearer token (and signs its requests with the secret).
+  const effectiveScheme = webhook ? 'bearer' : scheme;
   const [invalid, setInvalid] = useState<ReadonlySet<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -198,6 +210,7 @@ function EndpointForm({
 
   const existing = view.endpoints.find(({ value }) => value.id === id.trim());
   const tokenHint = existing?.value.auth.scheme === 'bearer' ? existing.value.auth.tokenHint : null;
+  const secretHint = existing?.value.signingSecretHint ?? null;
   const users = ruleSetsUsing(view, id.trim(), locale);
 
   const submit = (event: Event) => {
@@ -208,8 +221,10 @@ function EndpointForm({
     if (!ID_PATTERN.test(id.trim())) problems.push({ field: 'id', path: t('options_endpoints_id'), message: t('options_id_invalid') });
     if (!name.trim()) problems.push({ field: 'name', path: t('options_endpoints_name'), message: t('options_required') });
     if (!checkedUrl.ok) problems.push({ field: 'url', path: t('options_endpoints_url'), message: t(addressProblemKey(checkedUrl.problem)) });
-    if (scheme === 'bearer' && token === '' && !tokenHint) problems.push({ field: 'token', path: t('options_endpoints_token'), message: t('options_endpoints_tokenMissing') });
-    if (scheme === 'bearer' && token !== '' && !TOKEN_PATTERN.test(token)) problems.push({ field: 'token', path: t('options_endpoints_token'), message: t('options_endpoints_tokenInvalid') });
+    if (effectiveScheme === 'bearer' && token === '' && !tokenHint) problems.push({ field: 'token', path: t('options_endpoints_token'), message: t('options_endpoints_tokenMissing') });
+    if (effectiveScheme === 'bearer' && token !== '' && !TOKEN_PATTERN.test(token)) problems.push({ field: 'token', path: t('options_endpoints_token'), message: t('options_endpoints_tokenInvalid') });
+    if (webhook && secret === '' && !secretHint) problems.push({ field: 'secret', path: t('options_endpoints_secret'), message: t('options_endpoints_secretMissing') });
+    if (webhook && secret !== '' && !SECRET_PATTERN.test(secret)) problems.push({ field: 'secret', path: t('options_endpoints_secret'), message: t('options_endpoints_secretInvalid') });
     setInvalid(new Set(problems.map((problem) => problem.field)));
     if (problems.length > 0 || !checkedUrl.ok) {
       actions.refuse({ summary: t('options_refused'), problems, unchanged: t('options_endpoints_unchanged') });
@@ -232,9 +247,10 @@ function EndpointForm({
           id: id.trim(),
           name: endpointName,
           url: endpointUrl,
-          format: 'fhir-r4',
-          // Without a token the background keeps the one it has: the page never holds it.
-          auth: scheme === 'none' ? { scheme: 'none' } : token ? { scheme: 'bearer', token } : { scheme: 'bearer' },
+          format,
+          // Without a token (or secret) the background keeps the one it has: the page never holds it.
+          auth: effectiveScheme === 'none' ? { scheme: 'none' } : token ? { scheme: 'bearer', token } : { scheme: 'bearer' },
+          ...(webhook && secret ? { signingSecret: secret } : {}),
         },
       },
       {
@@ -251,8 +267,10 @@ function EndpointForm({
     setId(suggestedId(saved));
     setName('');
     setUrl('');
+    setFormat('fhir-r4');
     setScheme('none');
     setToken('');
+    setSecret('');
     setInvalid(new Set());
   };
 
@@ -309,18 +327,38 @@ function EndpointForm({
             onInput={(event) => setUrl(event.currentTarget.value)}
           />
           <p id="endpoint-url-hint" class="vs-hint">
-            {t('options_endpoints_urlHint')}
+            {webhook ? t('options_endpoints_urlHintWebhook') : t('options_endpoints_urlHint')}
+          </p>
+        </div>
+        <div class="vs-field">
+          <label for="endpoint-format">{t('options_endpoints_format')}</label>
+          <select
+            id="endpoint-format"
+            value={format}
+            aria-describedby="endpoint-format-hint"
+            onChange={(event) => setFormat(event.currentTarget.value === 'json-webhook' ? 'json-webhook' : 'fhir-r4')}
+          >
+            <option value="fhir-r4">{t('options_endpoints_fhirR4')}</option>
+            <option value="json-webhook">{t('options_endpoints_jsonWebhook')}</option>
+          </select>
+          <p id="endpoint-format-hint" class="vs-hint">
+            {t('options_endpoints_formatHint')}
           </p>
         </div>
         <div class="vs-row">
           <div class="vs-field">
             <label for="endpoint-auth">{t('options_endpoints_auth')}</label>
-            <select id="endpoint-auth" value={scheme} onChange={(event) => setScheme(event.currentTarget.value === 'bearer' ? 'bearer' : 'none')}>
+            <select
+              id="endpoint-auth"
+              value={effectiveScheme}
+              disabled={webhook}
+              onChange={(event) => setScheme(event.currentTarget.value === 'bearer' ? 'bearer' : 'none')}
+            >
               <option value="none">{t('options_endpoints_authNone')}</option>
               <option value="bearer">{t('options_endpoints_authBearer')}</option>
             </select>
           </div>
-          {scheme === 'bearer' && (
+          {effectiveScheme === 'bearer' && (
             <div class="vs-field">
               <label for="endpoint-token">{t('options_endpoints_token')}</label>
               <input
@@ -339,6 +377,24 @@ function EndpointForm({
             </div>
           )}
         </div>
+        {webhook && (
+          <div class="vs-field">
+            <label for="endpoint-secret">{t('options_endpoints_secret')}</label>
+            <input
+              id="endpoint-secret"
+              type="password"
+              autocomplete="off"
+              spellcheck={false}
+              value={secret}
+              placeholder={secretHint ? t('options_endpoints_secretKeep', [secretHint]) : ''}
+              {...invalidProps('secret', 'endpoint-secret-hint')}
+              onInput={(event) => setSecret(event.currentTarget.value)}
+            />
+            <p id="endpoint-secret-hint" class="vs-hint">
+              {t('options_endpoints_secretHint')}
+            </p>
+          </div>
+        )}
         <div class="vs-actions">
           <button type="submit" class="vs-primary" disabled={busy}>
             {t('options_endpoints_save')}

@@ -157,7 +157,7 @@ export function ReferralStatusView({
           {t('feedback_overdue')}
         </p>
       )}
-      {referral.withdrawal && (
+      {referral.withdrawal && referral.state !== 'withdrawn' && (
         <p class={`vs-status vs-status-${referral.withdrawal.state === 'failed' ? 'failed' : 'withdrawn'}`} role="status" aria-live="polite" data-withdrawal={referral.withdrawal.state}>
           {withdrawalLine(referral.withdrawal, locale, t)}
         </p>

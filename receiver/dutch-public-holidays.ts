@@ -10,7 +10,7 @@
  * days off only where a collective agreement says so, so a team working them is not "late".
  */
 import Holidays from 'date-holidays';
-import { holidayCalendarFromDates, type HolidayCalendar } from './working-days';
+import { holidayCalendarFromDates, type HolidayCalendar } from '../contract/working-days.js';
 
 /** The years the generated table covers. */
 export const HOLIDAY_TABLE_YEARS = { from: 2020, to: 2045 } as const;

@@ -5,8 +5,8 @@
  * outside its background.
  */
 import { z } from 'zod';
-import { CALL_MOMENTS, DUTCH_E164_PATTERN, LIFE_DOMAINS, NOTE_MAX_LENGTH } from './referral-contract';
-import { WEBHOOK_VERSION, type WebhookDocument } from './webhook';
+import { CALL_MOMENTS, DUTCH_E164_PATTERN, LIFE_DOMAINS, NOTE_MAX_LENGTH } from '../contract/referral-contract.js';
+import { WEBHOOK_VERSION, type WebhookDocument } from '../contract/webhook.js';
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a UUID');
 const dateTime = z.iso.datetime({ offset: true });
