@@ -106,6 +106,7 @@ export async function runDeliveryFaultRun(options: DeliveryRunOptions): Promise<
     seed: options.seed,
     rates: { 'status-500': 0.08, 'status-503': 0.05, 'status-429': 0.06, hang: 0.02, 'lose-response': 0.08 },
     retryAfterSeconds: 7,
+    first: ['status-500', 'status-503', 'status-429', 'hang', 'lose-response'],
     burst: { everyMs: 20_000, lengthMs: 3_000 },
   };
   const proxy = await startFaultProxy(receiver.url, plan);
@@ -121,7 +122,13 @@ export async function runDeliveryFaultRun(options: DeliveryRunOptions): Promise<
     const firstAt = Date.now();
     let sent = 0;
     const batch = Math.max(1, Math.ceil(options.referrals / 20));
+    let refusedOnce = false;
     while (sent < options.referrals) {
+      if (!refusedOnce && sent >= options.referrals / 2) {
+        // The receiver's port closed for a moment: connections refused.
+        refusedOnce = true;
+        await proxy.refuse(3_000);
+      }
       const count = Math.min(batch, options.referrals - sent);
       sent += await submit(frame, Array.from({ length: count }, (_, i) => referralMessage(sent + i + 1)));
       await sleep(Math.min(1_000, options.faultWindowMs / 25));
@@ -132,10 +139,12 @@ export async function runDeliveryFaultRun(options: DeliveryRunOptions): Promise<
     const cdp = await browser.context.newCDPSession(optionsPage);
     await cdp.send('ServiceWorker.enable');
     for (let stop = 0; stop < options.workerStops; stop++) {
-      if (await proxy.waitForInFlight(20_000)) {
+      // The receiver has committed the referral; the worker is stopped before the answer reaches it.
+      if (await proxy.holdNextAnswer(30_000)) {
         await cdp.send('ServiceWorker.stopAllWorkers');
+        proxy.release();
         workerStops++;
-        log(`service worker stopped with ${proxy.inFlight()} request(s) in flight`);
+        log('service worker stopped while the receiver held a committed referral for it');
       }
       await sleep(Math.max(1_000, options.faultWindowMs / (options.workerStops + 1)));
     }

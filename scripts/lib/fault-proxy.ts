@@ -17,6 +17,8 @@ export interface FaultPlan {
   rates: Partial<Record<Exclude<FaultKind, 'refused'>, number>>;
   /** Seconds the 429 asks the client to wait. */
   retryAfterSeconds: number;
+  /** Faults the first POSTs get, one each in this order, so a short run still meets every kind. */
+  first?: Array<Exclude<FaultKind, 'refused'>>;
   /** During a burst every request gets 503. */
   burst?: { everyMs: number; lengthMs: number };
 }
@@ -40,8 +42,15 @@ export interface FaultProxy {
   counts: Record<FaultKind | 'passed', number>;
   /** Requests forwarded to the receiver whose answer has not come back yet. */
   inFlight(): number;
-  /** Resolves once a forwarded request is waiting on the receiver (for "stop the worker mid-send"). */
+  /** Resolves once a forwarded request is waiting on the receiver. */
   waitForInFlight(timeoutMs: number): Promise<boolean>;
+  /**
+   * Holds the answer to the next POST: the receiver gets the request and commits, the client keeps
+   * waiting. Resolves true once such an answer is held (false after `timeoutMs`); `release()` sends it
+   * on (to a client that may be gone by then: "stop the worker mid-send").
+   */
+  holdNextAnswer(timeoutMs: number): Promise<boolean>;
+  release(): void;
   /** Stop injecting per-request faults and bursts (connections still go through). */
   calm(): void;
   /** Refuse connections (the port is closed) for `ms`, or until `accept()` when ms is omitted. */
@@ -59,6 +68,8 @@ export async function startFaultProxy(target: string, plan: FaultPlan, port = 0)
   const random = seededRandom(plan.seed);
   const upstream = new URL(target);
   const counts: FaultProxy['counts'] = { passed: 0, 'status-500': 0, 'status-503': 0, 'status-429': 0, hang: 0, 'lose-response': 0, refused: 0 };
+  const forced = [...(plan.first ?? [])];
+  let holding: { onHeld: (held: boolean) => void; release?: () => void } | null = null;
   const startedAt = Date.now();
   let calm = false;
   let forwarded = 0;
@@ -68,6 +79,8 @@ export async function startFaultProxy(target: string, plan: FaultPlan, port = 0)
 
   function pickFault(req: IncomingMessage): Exclude<FaultKind, 'refused'> | null {
     if (calm || req.method !== 'POST') return null;
+    const next = forced.shift();
+    if (next) return next;
     if (plan.burst && (Date.now() - startedAt) % plan.burst.everyMs < plan.burst.lengthMs) return 'status-503';
     let roll = random();
     for (const [kind, rate] of Object.entries(plan.rates) as Array<[Exclude<FaultKind, 'refused'>, number]>) {
@@ -129,7 +142,13 @@ export async function startFaultProxy(target: string, plan: FaultPlan, port = 0)
             body,
             (status, headers, payload) => {
               const { connection: _connection, 'transfer-encoding': _encoding, ...rest } = headers;
-              res.writeHead(status, { ...rest, 'content-length': String(payload.length) }).end(payload);
+              const answer = () => {
+                if (!res.destroyed) res.writeHead(status, { ...rest, 'content-length': String(payload.length) }).end(payload);
+              };
+              if (holding && !holding.release && req.method === 'POST') {
+                holding.release = answer;
+                holding.onHeld(true);
+              } else answer();
             },
             () => res.writeHead(502, { 'Content-Type': 'text/plain' }).end('receiver unreachable\n'),
           );
@@ -173,6 +192,25 @@ export async function startFaultProxy(target: string, plan: FaultPlan, port = 0)
         }, timeoutMs);
         waiters.add(wake);
       });
+    },
+    holdNextAnswer(timeoutMs) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          holding = null;
+          resolve(false);
+        }, timeoutMs);
+        holding = {
+          onHeld: (held) => {
+            clearTimeout(timer);
+            resolve(held);
+          },
+        };
+      });
+    },
+    release() {
+      const held = holding;
+      holding = null;
+      held?.release?.();
     },
     calm() {
       calm = true;
