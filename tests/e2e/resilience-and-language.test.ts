@@ -54,7 +54,8 @@ describe('nothing is lost', () => {
       const consult = new ConsultPage(page);
       await consult.open(env.ehrUrl, 'P-1008');
       await consult.sidebarTab.click();
-      await consult.status.getByText(/Afgeleverd bij Sociaal wijkteam \(demo\)/).waitFor({ timeout: 10_000 });
+      // Opening the patient reads the referral's Task back: it arrived and waits for the team's call.
+      await consult.sidebar.getByText('Ontvangen door het sociaal team, nog niet gebeld.').waitFor({ timeout: 10_000 });
       const [referral] = (await env.referrals()).filter((r) => r.patientName?.includes('Schijnvoet'));
       expect(referral!.timesReceived).toBe(1);
     } finally {
