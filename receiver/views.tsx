@@ -16,7 +16,7 @@ import {
   REFERRAL_OUTCOMES,
   REFERRAL_PARTNERS,
 } from '../contract/referral-status.js';
-import { balanceBidiControls } from './page.js';
+import { balanceBidiControls } from './bidi.js';
 import type { AccessLogEntry, HistoryEntry, QueueFilter, StoredReferral } from './store.js';
 
 /** Stored text: escaped by Preact, bidi-balanced, in its own isolate. */

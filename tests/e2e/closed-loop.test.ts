@@ -102,6 +102,8 @@ describe('the closed loop', () => {
     await consult.sidebar.getByText(/^Gebeld op \d{1,2} \w+, opgepakt door het sociaal team met partners\.$/).waitFor({ timeout: 10_000 });
     await expect(consult.sidebar.getByText('Partners: Kredietbank, taalhulp').count()).resolves.toBe(1);
     await expect(consult.sidebar.getByText('Afspraak met budgetcoach op 3 december.').count()).resolves.toBe(1);
+    // The EHR makes room for the opened panel with a short transition; picture it settled.
+    await consult.page.waitForTimeout(600);
     await consult.page.screenshot({ path: resolve(SCREENSHOTS, 'loop-3-sidebar-outcome.png') });
   });
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonDepthExceeds, startReceiver, type Receiver } from '../../receiver/server.js';
-import { balanceBidiControls, escapeHtml } from '../../receiver/page.js';
+import { balanceBidiControls } from '../../receiver/bidi.js';
 import { validateReferralBundle } from '../../receiver/validate.js';
 
 const FIXTURE_UUID = '5b0c7f4e-2d7a-4f8e-9a51-3c2b1d0e9f11';
@@ -475,10 +475,6 @@ describe('referral validation options', () => {
     const allowed = validateReferralBundle(bundle, { allowDiagnosisCodes: true });
     expect(allowed.ok).toBe(true);
     if (allowed.ok) expect(allowed.entryTypes).toEqual(['Patient', 'QuestionnaireResponse', 'Consent', 'ServiceRequest', 'Task', 'Condition']);
-  });
-
-  it('escapeHtml covers the five HTML-significant characters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
 });
 
