@@ -2,9 +2,9 @@ import { buildWithdrawalBundle, withdrawalIdempotencyKey, type Practitioner } fr
 import { buildWebhookWithdrawal, SIGNATURE_HEADER, signWebhookBody } from '../../contract/webhook';
 import type { EndpointFormat, SocialTeamEndpoint } from '../shared/configuration';
 import type { DeliveryError, ReferralStatus, WithdrawalStatus } from '../shared/messages';
+import type { AuditDetail, AuditDraft, AuditLog, AuditTransaction } from './audit-log';
 import {
   withdrawalKey,
-  type AuditEvent,
   type ConsentRecord,
   type OutboxEntry,
   type ReferralOutboxEntry,
@@ -16,6 +16,8 @@ import { firstPollDueAt, isOverdue } from './status-poll';
 
 export interface DeliveryDependencies {
   db: VroegsignaalDatabase;
+  /** Every send, answer and withdrawal is logged in the transaction that records it. */
+  auditLog: Pick<AuditLog, 'ready' | 'appendInTransaction'>;
   fetch: typeof fetch;
   now: () => number;
   random: () => number;
@@ -158,6 +160,14 @@ export function fetchFailure(error: unknown): DeliveryError {
   return { kind: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network', detail: failureDetail(error) };
 }
 
+/**
+ * A delivery error as the audit log keeps it: its kind and HTTP status, never the receiver's text
+ * (which may quote what it was sent).
+ */
+function errorDetail(error: DeliveryError): AuditDetail {
+  return { reason: error.kind, ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}) };
+}
+
 /** Where a message goes, in which format, and how it authenticates, as configured now. */
 export interface EndpointDestination {
   url: string;
@@ -245,6 +255,30 @@ export function createDeliveryService(deps: DeliveryDependencies) {
   const inFlight = new Map<string, Promise<OutboxEntry | undefined>>();
   const timeoutMs = deps.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
 
+  /** An entry about an outbox message: done by the background itself, for the patient and referral concerned. */
+  function auditLine(entry: OutboxEntry, event: AuditDraft['event'], at: string, detail: AuditDetail): AuditDraft {
+    return { event, at, patient: entry.patientHash, actor: 'system', object: entry.referralId, detail };
+  }
+
+  /**
+   * Appends lines in the caller's transaction (which includes `outbox`, `consents` and `auditLog`),
+   * on behalf of the GP who recorded the consent — for a withdrawal message, who recorded the withdrawal.
+   */
+  async function appendAudit(
+    tx: { objectStore(name: 'outbox' | 'consents'): { get(key: string): Promise<unknown> } },
+    entry: OutboxEntry,
+    lines: AuditDraft[],
+  ): Promise<void> {
+    if (lines.length === 0) return;
+    let onBehalfOf: Practitioner | undefined;
+    if (entry.kind === 'withdrawal') onBehalfOf = ((await tx.objectStore('outbox').get(entry.referralId)) as ReferralOutboxEntry | undefined)?.withdrawnBy;
+    else onBehalfOf = ((await tx.objectStore('consents').get(entry.referralId)) as ConsentRecord | undefined)?.recordedBy;
+    await deps.auditLog.appendInTransaction(
+      tx as unknown as AuditTransaction,
+      lines.map((line) => ({ ...line, ...(onBehalfOf ? { onBehalfOf } : {}) })),
+    );
+  }
+
   async function attempt(entry: OutboxEntry, body: string): Promise<AttemptOutcome> {
     const destination = await deps.destinationFor(entry.endpointId);
     const misconfigured = (detail: string): AttemptOutcome => ({ delivered: false, permanent: true, error: { kind: 'configuration', detail } });
@@ -317,8 +351,10 @@ export function createDeliveryService(deps: DeliveryDependencies) {
 
   /** Marks an entry `sending` with a lease, unless it was delivered or withdrawn meanwhile. */
   async function takeLease(key: string, startedAt: number): Promise<OutboxEntry | undefined> {
-    const tx = db.transaction('outbox', 'readwrite');
-    const entry = await tx.store.get(key);
+    await deps.auditLog.ready();
+    const tx = db.transaction(['outbox', 'consents', 'auditLog'], 'readwrite');
+    const store = tx.objectStore('outbox');
+    const entry = await store.get(key);
     if (!entry || entry.body === null || entry.state === 'delivered' || entry.state === 'withdrawn') {
       await tx.done;
       return undefined;
@@ -330,7 +366,8 @@ export function createDeliveryService(deps: DeliveryDependencies) {
       lastAttemptAt: new Date(startedAt).toISOString(),
       nextAttemptAt: startedAt + timeoutMs + retryDelayMs(entry.attempts + 1, deps.random),
     };
-    await Promise.all([tx.store.put(sending), tx.done]);
+    const sent = auditLine(sending, sending.kind === 'withdrawal' ? 'withdrawal.sent' : 'referral.sent', sending.lastAttemptAt!, { attempt: sending.attempts, endpointId: sending.endpointId });
+    await Promise.all([store.put(sending), appendAudit(tx, sending, [sent]), tx.done]);
     return sending;
   }
 
@@ -348,34 +385,39 @@ export function createDeliveryService(deps: DeliveryDependencies) {
     const what = sending.kind === 'withdrawal' ? 'withdrawal' : 'referral';
 
     // Re-read inside the transaction: consent may have been withdrawn while the request was out.
-    const tx = db.transaction(['outbox', 'audit'], 'readwrite');
+    await deps.auditLog.ready();
+    const tx = db.transaction(['outbox', 'consents', 'auditLog'], 'readwrite');
     const outbox = tx.objectStore('outbox');
-    const audit = tx.objectStore('audit');
     const current = (await outbox.get(key)) ?? sending;
     const writes: Array<Promise<unknown>> = [];
+    const lines: AuditDraft[] = [];
     let finished: OutboxEntry = current;
     let queuedWithdrawal: WithdrawalOutboxEntry | undefined;
-    const line = (action: AuditEvent['action'], detail: string): AuditEvent => ({ at: finishedAt, action, patientHash: sending.patientHash, referralId: sending.referralId, detail });
+    const line = (event: AuditDraft['event'], detail: AuditDetail) => lines.push(auditLine(sending, event, finishedAt, { attempt: sending.attempts, endpointId: sending.endpointId, ...detail }));
 
     if (current.kind === 'referral' && current.state === 'withdrawn') {
       // Withdrawn while in flight: a failed attempt leaves the tombstone as it is. One that arrived
       // after all must be taken back: the referral counts as delivered and its withdrawal is queued.
       if (outcome.delivered) {
-        const { lastError: _lastError, ...rest } = current;
+        // The record goes with the body: what was sent is no longer kept (only the name, for the work list).
+        const { lastError: _lastError, record: _record, ...rest } = current;
         finished = { ...rest, state: 'delivered', attempts: sending.attempts, lastAttemptAt: sending.lastAttemptAt!, deliveredAt: finishedAt, nextAttemptAt: null, body: null };
         queuedWithdrawal = withdrawalEntry(current, current.withdrawnAt!, current.withdrawnBy ?? {}, finishedAtMs);
-        writes.push(outbox.put(finished), outbox.put(queuedWithdrawal), audit.add(line('referral.delivered', `${sending.endpoint} (consent already withdrawn)`)));
+        writes.push(outbox.put(finished), outbox.put(queuedWithdrawal));
+        line('referral.delivered', { reason: 'delivered-after-withdrawal' });
       }
     } else if (current.state === 'delivered' || current.state === 'withdrawn') {
       // Another worker instance finished it meanwhile: nothing to add.
     } else if (outcome.delivered) {
       const { lastError: _lastError, refusedCredentials: _refused, ...rest } = current;
+      if (rest.kind === 'referral') delete rest.record;
       finished = { ...rest, state: 'delivered', deliveredAt: finishedAt, nextAttemptAt: null, body: null } as OutboxEntry;
       // A FHIR referral is read back from the receiver from now on; a webhook system has no way back.
       if (finished.kind === 'referral' && finished.format === 'fhir-r4') {
         finished = { ...finished, pollDueAt: firstPollDueAt(finishedAtMs), poll: { lastAttemptAt: null, failures: 0 } };
       }
-      writes.push(outbox.put(finished), audit.add(line(what === 'referral' ? 'referral.delivered' : 'withdrawal.delivered', sending.endpoint)));
+      writes.push(outbox.put(finished));
+      line(what === 'referral' ? 'referral.delivered' : 'withdrawal.delivered', {});
     } else if (outcome.permanent) {
       finished = {
         ...current,
@@ -384,7 +426,8 @@ export function createDeliveryService(deps: DeliveryDependencies) {
         lastError: outcome.error,
         ...(outcome.refusedCredentials ? { refusedCredentials: outcome.refusedCredentials } : {}),
       };
-      writes.push(outbox.put(finished), audit.add(line(what === 'referral' ? 'referral.rejected' : 'withdrawal.rejected', outcome.error.detail)));
+      writes.push(outbox.put(finished));
+      line(what === 'referral' ? 'referral.rejected' : 'withdrawal.rejected', errorDetail(outcome.error));
     } else {
       finished = {
         ...current,
@@ -392,9 +435,10 @@ export function createDeliveryService(deps: DeliveryDependencies) {
         nextAttemptAt: finishedAtMs + delayHonouringRetryAfter(sending.attempts, outcome.retryAfterMs ?? null, deps.random),
         lastError: outcome.error,
       };
-      writes.push(outbox.put(finished), audit.add(line(what === 'referral' ? 'referral.attempt-failed' : 'withdrawal.attempt-failed', outcome.error.detail)));
+      writes.push(outbox.put(finished));
+      line(what === 'referral' ? 'referral.attempt-failed' : 'withdrawal.attempt-failed', errorDetail(outcome.error));
     }
-    await Promise.all([...writes, tx.done]);
+    await Promise.all([...writes, appendAudit(tx, sending, lines), tx.done]);
 
     await notifyAbout(finished);
     await rescheduleWakeUp();
@@ -420,18 +464,21 @@ export function createDeliveryService(deps: DeliveryDependencies) {
     /**
      * Stores the referrals of one consent (one per positive rule set) with their consents, audit lines
      * and screening outcomes in one transaction. Only after it commits may the GP be told "queued".
+     * `leading`: audit lines about the whole screening (the positive screen), logged before the referrals'.
      */
     async enqueue(
-      referrals: ReadonlyArray<{ entry: ReferralOutboxEntry; consent: ConsentRecord; audit: AuditEvent; screening: ScreeningEvent }>,
+      referrals: ReadonlyArray<{ entry: ReferralOutboxEntry; consent: ConsentRecord; audit: AuditDraft[]; screening: ScreeningEvent }>,
+      leading: readonly AuditDraft[] = [],
     ): Promise<ReferralOutboxEntry[]> {
-      const tx = db.transaction(['outbox', 'consents', 'audit', 'screenings'], 'readwrite');
+      await deps.auditLog.ready();
+      const tx = db.transaction(['outbox', 'consents', 'auditLog', 'screenings'], 'readwrite');
       await Promise.all([
-        ...referrals.flatMap(({ entry, consent, audit, screening }) => [
+        ...referrals.flatMap(({ entry, consent, screening }) => [
           tx.objectStore('outbox').add(entry),
           tx.objectStore('consents').add(consent),
-          tx.objectStore('audit').add(audit),
           tx.objectStore('screenings').add(screening),
         ]),
+        deps.auditLog.appendInTransaction(tx as unknown as AuditTransaction, [...leading, ...referrals.flatMap(({ audit }) => audit)]),
         tx.done,
       ]);
       return referrals.map(({ entry }) => entry);
@@ -510,7 +557,8 @@ export function createDeliveryService(deps: DeliveryDependencies) {
     async withdraw(referralId: string, patientHash: string, practitioner: Practitioner): Promise<WithdrawResult> {
       const nowMs = deps.now();
       const withdrawnAt = new Date(nowMs).toISOString();
-      const tx = db.transaction(['outbox', 'consents', 'audit'], 'readwrite');
+      await deps.auditLog.ready();
+      const tx = db.transaction(['outbox', 'consents', 'auditLog'], 'readwrite');
       const outbox = tx.objectStore('outbox');
       const entry = await outbox.get(referralId);
       // Another patient's referral answers exactly like a missing one: the sidebar learns nothing about it.
@@ -523,14 +571,15 @@ export function createDeliveryService(deps: DeliveryDependencies) {
         return { ok: true, status: (await statusOf(referralId))! };
       }
       let queued: WithdrawalOutboxEntry | undefined;
-      const { pollDueAt: _pollDueAt, ...withoutPoll } = entry;
+      // The patient said no: the name kept for the work list goes too (nothing of this referral is listed any more).
+      const { pollDueAt: _pollDueAt, patientName: _patientName, ...withoutPoll } = entry;
       const marked: ReferralOutboxEntry = { ...withoutPoll, withdrawnAt, withdrawnBy: practitioner, closedAt: withdrawnAt };
       const writes: Array<Promise<unknown>> = [];
       if (entry.state === 'delivered') {
         queued = withdrawalEntry(entry, withdrawnAt, practitioner, nowMs);
         writes.push(outbox.put(marked), outbox.put(queued));
       } else {
-        const { lastError: _lastError, refusedCredentials: _refused, ...tombstone } = marked;
+        const { lastError: _lastError, refusedCredentials: _refused, record: _record, ...tombstone } = marked;
         writes.push(outbox.put({ ...tombstone, state: 'withdrawn', body: null, nextAttemptAt: null }));
         // An earlier attempt may have reached the receiver and lost only its answer (a timeout, a
         // dropped connection, a 5xx after the commit): then the receiver holds the referral, and must
@@ -543,14 +592,18 @@ export function createDeliveryService(deps: DeliveryDependencies) {
       const consent = await tx.objectStore('consents').get(referralId);
       if (consent) writes.push(tx.objectStore('consents').put({ ...consent, withdrawnAt }));
       writes.push(
-        tx.objectStore('audit').add({
-          at: withdrawnAt,
-          action: 'consent.withdrawn',
-          patientHash,
-          actor: practitioner,
-          referralId,
-          detail: entry.state === 'delivered' ? 'delivered: withdrawal queued' : `not delivered (${entry.state}): removed unsent`,
-        }),
+        deps.auditLog.appendInTransaction(tx as unknown as AuditTransaction, [
+          {
+            event: 'consent.withdrawn',
+            at: withdrawnAt,
+            patient: patientHash,
+            actor: practitioner,
+            object: referralId,
+            ...(consent ? { onBehalfOf: consent.recordedBy } : {}),
+            // Delivered: the receiver is told; otherwise removed unsent (told as well if an attempt may have arrived).
+            detail: { state: entry.state, reason: queued ? 'withdrawal-queued' : 'removed-unsent' },
+          },
+        ]),
       );
       await Promise.all([...writes, tx.done]);
       await rescheduleWakeUp();

@@ -6,11 +6,15 @@ import { findAdapter, type PageAdapter } from '../shared/page-adapter';
 import { isSidebarPageUrl } from '../shared/sidebar-channel';
 import type { ConfigurationService } from './configuration/configuration-service';
 import { parseJsonText } from './configuration/validation';
+import { exportAuditLog } from './audit-export';
+import type { AuditLog } from './audit-log';
 import type { DeliveryService } from './delivery';
 import { REQUEST_TYPES, requestSchemas } from './message-schema';
 import type { OptionsService } from './options-service';
+import type { ReportingService } from './reporting-service';
 import type { ScreeningService } from './screening-service';
 import type { StatusPoller } from './status-poll';
+import type { WorkList } from './work-list';
 
 /** The parts of `runtime.MessageSender` the background trusts or distrusts. */
 export interface MessageSenderInfo {
@@ -27,11 +31,17 @@ export interface MessageHandlerDependencies {
   screening: ScreeningService;
   options: OptionsService;
   delivery: DeliveryService;
+  /** The audit log: its export and this workstation's name, from the options page. */
+  auditLog: Pick<AuditLog, 'verify' | 'entries' | 'workstation' | 'append' | 'count' | 'nameWorkstation'>;
+  /** The practice report and its synthetic demo data (report page). */
+  reporting: ReportingService;
   /** Reads the way back; told when a patient is opened, to refresh that patient's open referrals. */
   statusPoll: Pick<StatusPoller, 'patientOpened'>;
   uiLocale: () => Locale;
   /** Pseudonymises an EHR patient key (salted hash): the background never stores the key itself. */
   pseudonymize: (adapterId: string, patientKey: string) => Promise<string>;
+  /** The practice assistant's work list (side panel), and the GP's drafts for it. */
+  workList: Pick<WorkList, 'list' | 'open' | 'resend' | 'completeDraft' | 'discardDraft' | 'journalText' | 'saveDraft' | 'rememberDismissalName'>;
   /** Whether the page lets the sidebar show, per tab (the toolbar badge). */
   pageHealth: { contact(tabId: number): void; sidebarBlocked(tabId: number, blocked: boolean): void };
 }
@@ -193,11 +203,22 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
       }
       case 'screening/recorded': {
         const problems = await deps.screening.recordScreening(patientHash, message);
-        return problems.length === 0 ? ok({ recorded: true as const }) : fail('invalid-message', 'the screening cannot be recorded', problems);
+        if (problems.length > 0) return fail('invalid-message', 'the screening cannot be recorded', problems);
+        // Only a dismissal's name is kept (in memory, for today's work list): see work-list.ts.
+        if (message.outcome === 'dismissed' && message.patientName) await deps.workList.rememberDismissalName(patientHash, message.patientName);
+        return ok({ recorded: true as const });
+      }
+      case 'draft/save': {
+        const result = await deps.workList.saveDraft(patientHash, adapter.id, message.ruleSetIds, message.draft);
+        return result.ok ? ok(result.value) : fail('invalid-referral', 'the draft cannot be saved as it is', result.problems);
       }
       case 'referral/submit': {
         const result = await deps.screening.submitReferral(patientHash, message.ruleSetIds, message.referral, sender.tabId);
         return result.ok ? ok(result.statuses) : fail('invalid-referral', 'the referral cannot be sent as it is', result.problems);
+      }
+      case 'prompt/shown': {
+        const problems = await deps.screening.promptShown(patientHash, message);
+        return problems.length === 0 ? ok({ recorded: true as const }) : fail('invalid-message', 'the prompt cannot be recorded', problems);
       }
       case 'referral/withdraw': {
         const result = await deps.delivery.withdraw(message.referralId, patientHash, message.practitioner);
@@ -260,6 +281,49 @@ export function createMessageHandler(deps: MessageHandlerDependencies) {
         return ok({ started: true as const });
       case 'options/teach-result':
         return ok({ proposal: await deps.options.proposal() });
+      case 'report/get':
+        return ok(await deps.reporting.report({ from: message.from, to: message.to }));
+      case 'report/seed-synthetic':
+        return ok(await deps.reporting.seedSynthetic(message.seed));
+      case 'report/clear-synthetic':
+        return ok(await deps.reporting.clearSynthetic());
+      case 'options/audit-info': {
+        const [workstation, entries] = await Promise.all([deps.auditLog.workstation(), deps.auditLog.count()]);
+        return ok({ workstation, entries });
+      }
+      case 'options/export-audit':
+        return ok(
+          await exportAuditLog(
+            deps.auditLog,
+            { format: message.format, ...(message.from ? { from: message.from } : {}), ...(message.to ? { to: message.to } : {}) },
+            () => Date.now(),
+          ),
+        );
+      case 'options/name-workstation':
+        return ok(await deps.auditLog.nameWorkstation(message.name));
+      case 'worklist/get':
+        return ok(await deps.workList.list(message.filter, message.search));
+      case 'worklist/open': {
+        const details = await deps.workList.open(message.itemId, message.actor);
+        return details ? ok(details) : fail('not-found', 'no such item in the work list (any more)');
+      }
+      case 'worklist/resend': {
+        const result = await deps.workList.resend(message.referralId, message.changes, message.actor);
+        return result.ok ? ok(result.value) : fail(result.code, 'the referral cannot be sent again as it is', result.problems);
+      }
+      case 'worklist/complete-draft': {
+        const { draftId, phone, callMoment, note, actor } = message;
+        const result = await deps.workList.completeDraft(draftId, { phone, ...(callMoment ? { callMoment } : {}), ...(note !== undefined ? { note } : {}) }, actor);
+        return result.ok ? ok(result.value) : fail(result.code, 'the draft cannot be sent as it is', result.problems);
+      }
+      case 'worklist/discard-draft': {
+        const result = await deps.workList.discardDraft(message.draftId, message.actor);
+        return result.ok ? ok(result.value) : fail(result.code, 'the draft cannot be discarded', result.problems);
+      }
+      case 'worklist/journal-text': {
+        const text = await deps.workList.journalText(message.itemId);
+        return text ? ok({ text }) : fail('not-found', 'no journal line for this item');
+      }
     }
   }
 }

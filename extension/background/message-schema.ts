@@ -18,6 +18,8 @@ const triggerSummary = z.union([
 const ruleSetIds = z.array(ruleSetId).min(1).max(20);
 const configurationText = z.string().max(1024 * 1024);
 const selector = z.string().max(500).optional();
+/** A calendar date, `YYYY-MM-DD`, that exists (2026-02-30 does not). */
+const localDate = z.iso.date();
 
 const practitioner = z.strictObject({ name: z.string().max(200).optional(), agb: z.string().regex(AGB_PATTERN).optional() });
 
@@ -32,6 +34,16 @@ const referralRequest = z.strictObject({
   practitioner,
   trigger: triggerSummary,
 });
+
+/** A GP's draft for the assistant: a referral whose phone may still be missing or unconfirmed. */
+const draftRequest = referralRequest.extend({
+  patient: z.strictObject({ name: z.string().trim().min(1).max(200), phone: z.string().trim().max(40).optional() }),
+});
+
+const workListKind = z.enum(['needs-attention', 'draft', 'overdue', 'outcome-unseen', 'dismissed-today']);
+/** `<prefix>:<key>`: a referral or draft id (UUID) or a screening's number (shared/work-list.ts). */
+const workListItemId = z.string().regex(/^(attention|overdue|outcome|referral|draft):[0-9a-f-]{36}$|^dismissed:\d{1,15}$/);
+const phoneText = z.string().trim().min(1).max(40);
 
 const adapterProposal = z.strictObject({
   url: z.string().max(2000),
@@ -106,16 +118,21 @@ const sidebarRequestSchema = z.discriminatedUnion('type', [
       adapterId,
       patientKey,
       ruleSetIds,
-      outcome: z.enum(['negative', 'dismissed']),
+      outcome: z.enum(['negative', 'dismissed', 'consent-declined']),
       reason: z.enum(['not-now', 'not-relevant']).optional(),
       trigger: triggerSummary,
+      answers: z.record(z.string().max(64), answer).optional(),
+      practitioner: practitioner.optional(),
+      patientName: z.string().trim().min(1).max(200).optional(),
     })
     .refine((m) => (m.outcome === 'dismissed') === (m.reason !== undefined), {
       message: 'a dismissal needs a reason, a negative screen has none',
       path: ['reason'],
     }),
   z.strictObject({ type: z.literal('referral/submit'), adapterId, patientKey, ruleSetIds, referral: referralRequest }),
+  z.strictObject({ type: z.literal('draft/save'), adapterId, patientKey, ruleSetIds, draft: draftRequest }),
   z.strictObject({ type: z.literal('referral/withdraw'), adapterId, patientKey, referralId: z.uuid(), practitioner }),
+  z.strictObject({ type: z.literal('prompt/shown'), adapterId, patientKey, ruleSetIds, trigger: triggerSummary, practitioner: practitioner.optional() }),
 ]);
 
 const optionsRequestSchema = z.discriminatedUnion('type', [
@@ -134,6 +151,34 @@ const optionsRequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('options/probe-tab'), tabId: z.number().int().nonnegative(), source: configurationText }),
   z.strictObject({ type: z.literal('options/teach'), tabId: z.number().int().nonnegative() }),
   z.strictObject({ type: z.literal('options/teach-result') }),
+  z
+    .strictObject({ type: z.literal('report/get'), from: localDate, to: localDate })
+    .refine((m) => m.from <= m.to, { message: 'the period must not end before it starts', path: ['to'] }),
+  z.strictObject({ type: z.literal('report/seed-synthetic'), seed: z.string().trim().min(1).max(100) }),
+  z.strictObject({ type: z.literal('report/clear-synthetic') }),
+  z.strictObject({ type: z.literal('worklist/get'), filter: workListKind.optional(), search: z.string().max(200).optional() }),
+  z.strictObject({ type: z.literal('worklist/open'), itemId: workListItemId, actor: practitioner.optional() }),
+  z.strictObject({
+    type: z.literal('worklist/resend'),
+    referralId: z.uuid(),
+    changes: z.strictObject({ phone: phoneText.optional(), callMoment: z.enum(CALL_MOMENTS).optional(), note: z.string().max(NOTE_MAX_LENGTH).optional() }),
+    actor: practitioner.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('worklist/complete-draft'),
+    draftId: z.uuid(),
+    phone: phoneText,
+    callMoment: z.enum(CALL_MOMENTS).optional(),
+    note: z.string().max(NOTE_MAX_LENGTH).optional(),
+    actor: practitioner.optional(),
+  }),
+  z.strictObject({ type: z.literal('worklist/journal-text'), itemId: workListItemId }),
+  z.strictObject({ type: z.literal('worklist/discard-draft'), draftId: z.uuid(), actor: practitioner.optional() }),
+  z
+    .strictObject({ type: z.literal('options/export-audit'), format: z.enum(['jsonl', 'csv']), from: z.iso.date().optional(), to: z.iso.date().optional() })
+    .refine((m) => m.from === undefined || m.to === undefined || m.from <= m.to, { message: 'the period must not end before it starts', path: ['to'] }),
+  z.strictObject({ type: z.literal('options/audit-info') }),
+  z.strictObject({ type: z.literal('options/name-workstation'), name: z.string().max(100) }),
 ]);
 
 const sharedRequestSchema = z.strictObject({ type: z.literal('referral/retry-now'), referralId: z.uuid() });

@@ -1,12 +1,14 @@
 import { buildReferralBundle, type ReferralRecord } from '../../contract/referral-bundle';
 import { findIcpcCodes } from '../../contract/referral-contract';
 import type { SocialTeamEndpoint } from '../shared/configuration';
-import type { Problem, ReferralRequest } from '../shared/messages';
+import type { Practitioner } from '../../contract/referral-bundle';
+import type { DraftRequest, Problem, ReferralRequest } from '../shared/messages';
 import { parseDutchPhone } from '../shared/phone';
 import { evaluateScreen } from '../shared/rule-engine';
 import type { RuleSet } from '../shared/rule-set';
 import { buildWebhookReferral } from '../../contract/webhook';
-import type { AuditEvent, ConsentRecord, ReferralOutboxEntry, ScreeningEvent } from './database';
+import type { AuditDraft } from './audit-log';
+import type { ConsentRecord, ReferralOutboxEntry, ScreeningEvent } from './database';
 
 export interface IntakeContext {
   /** The rule sets the GP refers for (each positive), as configured now. */
@@ -16,13 +18,20 @@ export interface IntakeContext {
   tabId?: number;
   now: Date;
   uuid: () => string;
+  /**
+   * Consent recorded earlier, when the assistant completes a GP's draft: when it was given and the
+   * statement read out per rule set (what the patient agreed to then, not today's wording). Who
+   * recorded it is the request's practitioner. Absent: consent is given now.
+   */
+  consent?: { recordedAt: string; statements: Record<string, string> };
 }
 
 /** What the outbox stores for one referral. */
 export interface IntakeItem {
   entry: ReferralOutboxEntry;
   consent: ConsentRecord;
-  audit: AuditEvent;
+  /** For the audit log: the consent given, then the referral queued (never the patient's name or phone). */
+  audit: AuditDraft[];
   screening: ScreeningEvent;
   record: ReferralRecord;
 }
@@ -36,11 +45,25 @@ export type IntakeResult = { ok: true; referrals: IntakeItem[] } | { ok: false; 
  * consent, an audit line and the screening outcome. All or nothing: one problem and none is made.
  */
 export function takeInReferral(request: ReferralRequest, context: IntakeContext): IntakeResult {
-  const problems: Problem[] = [];
-
   const phone = parseDutchPhone(request.patient.phone);
-  if (!phone.ok) problems.push({ path: 'referral.patient.phone', message: `not a Dutch phone number to call back (${phone.reason})` });
+  const { problems, targets } = checkReferral(request, context);
+  if (!phone.ok) problems.unshift({ path: 'referral.patient.phone', message: `not a Dutch phone number to call back (${phone.reason})` });
+  if (!phone.ok || problems.length > 0) return { ok: false, problems: dedupe(problems) };
+  return { ok: true, referrals: intakeItems(request, phone.e164, targets, context) };
+}
 
+/**
+ * The checks of {@link takeInReferral} but the phone's, for a GP's draft: everything else must be
+ * right when the GP saves it, since only the phone is the assistant's to complete. Paths say `draft.`.
+ */
+export function draftProblems(draft: DraftRequest, context: Pick<IntakeContext, 'ruleSets' | 'endpoints'>): Problem[] {
+  return dedupe(checkReferral(draft, context).problems).map((problem) => ({ ...problem, path: problem.path.replace(/^referral\./, 'draft.') }));
+}
+
+type Target = { ruleSet: RuleSet; endpoint: SocialTeamEndpoint | undefined };
+
+function checkReferral(request: Omit<ReferralRequest, 'patient'>, context: Pick<IntakeContext, 'ruleSets' | 'endpoints'>): { problems: Problem[]; targets: Target[] } {
+  const problems: Problem[] = [];
   const known = new Set(context.ruleSets.flatMap((ruleSet) => ruleSet.questions.map((question) => question.id)));
   for (const id of Object.keys(request.answers)) {
     if (!known.has(id)) problems.push({ path: `referral.answers.${id}`, message: 'not a question of the rule sets referred for' });
@@ -69,16 +92,19 @@ export function takeInReferral(request: ReferralRequest, context: IntakeContext)
     }
     return { ruleSet, endpoint };
   });
-  if (!phone.ok || problems.length > 0) return { ok: false, problems: dedupe(problems) };
+  return { problems, targets };
+}
 
+function intakeItems(request: ReferralRequest, phoneE164: string, targets: Target[], context: IntakeContext): IntakeItem[] {
   const createdAt = context.now.toISOString();
   const note = request.note.trim();
-  const referrals = targets.map(({ ruleSet, endpoint }): IntakeItem => {
+  const recordedBy: Practitioner = request.practitioner;
+  return targets.map(({ ruleSet, endpoint }): IntakeItem => {
     const recipient = endpoint!.name;
     const record: ReferralRecord = {
       id: context.uuid(),
       createdAt,
-      patient: { name: request.patient.name, phoneE164: phone.e164 },
+      patient: { name: request.patient.name, phoneE164 },
       answers: ruleSet.questions.map((question) => ({
         questionId: question.id,
         // The social team reads Dutch, whatever language the GP's browser speaks.
@@ -93,9 +119,9 @@ export function takeInReferral(request: ReferralRequest, context: IntakeContext)
       serviceText: ruleSet.referral.serviceText.nl,
       questionnaire: { ruleSetId: ruleSet.id, version: ruleSet.version },
       consent: {
-        recordedBy: request.practitioner,
-        recordedAt: createdAt,
-        statement: ruleSet.consentStatement[request.locale],
+        recordedBy,
+        recordedAt: context.consent?.recordedAt ?? createdAt,
+        statement: context.consent?.statements[ruleSet.id] ?? ruleSet.consentStatement[request.locale],
         purpose: 'coordination-of-care',
         recipient,
         dataShared: ['name', 'phone', 'call-moment', 'life-domains', ...(note ? (['note'] as const) : []), 'answers'],
@@ -131,9 +157,21 @@ export function takeInReferral(request: ReferralRequest, context: IntakeContext)
         nextAttemptAt: context.now.getTime(),
         ...(context.tabId !== undefined ? { tabId: context.tabId } : {}),
         body: JSON.stringify(body),
+        patientName: request.patient.name,
+        record,
       },
       consent: { ...record.consent, referralId: record.id, patientHash: context.patientHash },
-      audit: { at: createdAt, action: 'referral.queued', patientHash: context.patientHash, actor: request.practitioner, referralId: record.id },
+      audit: [
+        { event: 'consent.given', at: createdAt, patient: context.patientHash, actor: request.practitioner, object: record.id, detail: { ruleSetIds: [ruleSet.id] } },
+        {
+          event: 'referral.queued',
+          at: createdAt,
+          patient: context.patientHash,
+          actor: request.practitioner,
+          object: record.id,
+          detail: { ruleSetIds: [ruleSet.id], endpointId: endpoint!.id },
+        },
+      ],
       screening: {
         at: createdAt,
         patientHash: context.patientHash,
@@ -141,10 +179,11 @@ export function takeInReferral(request: ReferralRequest, context: IntakeContext)
         trigger: request.trigger,
         ruleSetId: ruleSet.id,
         ruleSetVersion: ruleSet.version,
+        // The same answers as the referral's, kept for the practice report after the body is dropped.
+        answers: Object.fromEntries(record.answers.map((item) => [item.questionId, item.answer])),
       },
     };
   });
-  return { ok: true, referrals };
 }
 
 function dedupe(problems: Problem[]): Problem[] {

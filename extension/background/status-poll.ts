@@ -2,7 +2,8 @@ import { dutchHolidayTableCalendar } from '../../contract/dutch-holiday-table';
 import { FINAL_TASK_STATUSES, readTaskFeedback, taskFromSearchBundle, taskSearchUrl, type ReferralFeedback } from '../../contract/referral-status';
 import { callbackDeadline } from '../../contract/working-days';
 import type { DeliveryError, ReferralStatus } from '../shared/messages';
-import type { AuditEvent, ReferralOutboxEntry, VroegsignaalDatabase } from './database';
+import type { AuditLog, AuditTransaction } from './audit-log';
+import type { ReferralOutboxEntry, VroegsignaalDatabase } from './database';
 import type { EndpointDestination } from './delivery';
 
 // The way back: how the extension learns what the social team did with a delivered referral. It
@@ -65,6 +66,8 @@ export function isOverdue(entry: ReferralOutboxEntry, now: number): boolean {
 
 export interface StatusPollDependencies {
   db: VroegsignaalDatabase;
+  /** News from the social team is logged in the transaction that stores it. */
+  auditLog: Pick<AuditLog, 'ready' | 'appendInTransaction'>;
   fetch: typeof fetch;
   now: () => number;
   /** Sets the status alarm for `atMs`, or clears it when null (nothing open: no alarm, no cost). */
@@ -124,7 +127,8 @@ export function createStatusPoller(deps: StatusPollDependencies) {
     const checkedAt = new Date(nowMs).toISOString();
 
     // Re-read inside the transaction: consent may have been withdrawn while the request was out.
-    const tx = db.transaction(['outbox', 'audit'], 'readwrite');
+    await deps.auditLog.ready();
+    const tx = db.transaction(['outbox', 'auditLog'], 'readwrite');
     const current = await tx.objectStore('outbox').get(key);
     const writes: Array<Promise<unknown>> = [];
     if (current?.kind === 'referral' && current.pollDueAt !== undefined) {
@@ -141,14 +145,25 @@ export function createStatusPoller(deps: StatusPollDependencies) {
           next.pollDueAt = nowMs + REGULAR_POLL_INTERVAL_MS;
         }
         if (JSON.stringify(feedback) !== JSON.stringify(current.feedback)) {
-          const line: AuditEvent = {
-            at: checkedAt,
-            action: 'referral.status-received',
-            patientHash: current.patientHash,
-            referralId: current.referralId,
-            detail: [feedback.taskStatus, feedback.businessStatus ?? feedback.businessStatusText].filter(Boolean).join(' '),
-          };
-          writes.push(tx.objectStore('audit').add(line));
+          // News for the assistant's work list: unseen until the GP opens the patient after this.
+          next.feedbackChangedAt = checkedAt;
+          // Codes only: the team's own words (businessStatusText, the note for the GP) stay out of the log.
+          writes.push(
+            deps.auditLog.appendInTransaction(tx as unknown as AuditTransaction, [
+              {
+                event: 'referral.status-received',
+                at: checkedAt,
+                patient: current.patientHash,
+                actor: 'system',
+                object: current.referralId,
+                detail: {
+                  taskStatus: feedback.taskStatus,
+                  ...(feedback.businessStatus ? { businessStatus: feedback.businessStatus } : {}),
+                  ...(feedback.outcome ? { outcome: feedback.outcome } : {}),
+                },
+              },
+            ]),
+          );
         }
       } else {
         const failures = (current.poll?.failures ?? 0) + 1;

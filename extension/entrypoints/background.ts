@@ -2,7 +2,9 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createConfigurationService } from '../background/configuration/configuration-service';
 import { adapterTemplates, bundledDefaults } from '../background/configuration/defaults';
+import { createAuditLog, createWorkstationStore } from '../background/audit-log';
 import { openVroegsignaalDatabase } from '../background/database';
+import { createRetention } from '../background/retention';
 import { createDeliveryService, endpointDestination } from '../background/delivery';
 import { adapterOrigins, EHR_CONTENT_SCRIPT_FILE, syncEhrContentScript, type EhrAccessApis } from '../background/ehr-access';
 import { originPattern } from '../shared/page-adapter';
@@ -11,7 +13,11 @@ import { createOptionsService } from '../background/options-service';
 import { createPageHealth, type PageHealthProblem } from '../background/page-health';
 import { createPseudonymizer } from '../background/pseudonym';
 import { createScreeningService } from '../background/screening-service';
+import { auditPromptSource, createReportingService } from '../background/reporting-service';
+import { dutchHolidayTableCalendar } from '../../contract/dutch-holiday-table';
 import { createStatusPoller } from '../background/status-poll';
+import { createUnreadBadge } from '../background/unread-badge';
+import { createWorkList } from '../background/work-list';
 import { localeFromLanguageTag } from '../shared/locale';
 import type { MessageKey } from '../shared/i18n';
 import type { ReferralStatus, TabMessage } from '../shared/messages';
@@ -19,6 +25,8 @@ import type { ReferralStatus, TabMessage } from '../shared/messages';
 const DELIVERY_ALARM = 'vroegsignaal-delivery';
 /** The way back: set to the earliest due status read, absent while no referral is open. */
 const STATUS_ALARM = 'vroegsignaal-status';
+/** Once a day: purges personal data and audit entries past the practice's retention terms (retention.ts). */
+const RETENTION_ALARM = 'vroegsignaal-retention';
 const TEACH_SCRIPT_FILE = '/content-scripts/teach.js';
 const PROBE_SCRIPT_FILE = '/content-scripts/probe.js';
 const BROWSER = import.meta.env.BROWSER;
@@ -28,11 +36,24 @@ export default defineBackground(() => {
   const log = (context: string) => (error: unknown) => console.error(`[Vroegsignaal] ${context}`, error);
 
   // Listeners first and synchronously: a woken service worker only gets events it listens for now.
-  browser.runtime.onMessage.addListener((message, sender) => services.then(({ handleMessage }) => handleMessage(message, sender)));
+  // Any message may change the work list (a dismissal, a draft, an opened item): its badge counts again.
+  browser.runtime.onMessage.addListener((message, sender) =>
+    services.then(({ handleMessage, unreadBadge }) => handleMessage(message, sender).finally(() => unreadBadge.refresh())),
+  );
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === DELIVERY_ALARM) void services.then(({ delivery }) => delivery.deliverDue()).catch(log('delivery'));
-    if (alarm.name === STATUS_ALARM) void services.then(({ statusPoll }) => statusPoll.pollDue()).catch(log('status'));
+    if (alarm.name === STATUS_ALARM) void services.then(({ statusPoll, unreadBadge }) => statusPoll.pollDue().finally(() => unreadBadge.refresh())).catch(log('status'));
+    if (alarm.name === RETENTION_ALARM) void services.then(({ retention, unreadBadge }) => retention.purge().finally(() => unreadBadge.refresh())).catch(log('retention'));
   });
+  // The toolbar button opens the assistant's work list in the browser's side panel. Chrome does that
+  // itself once told to; Firefox (Manifest V2) opens its sidebar from the click, which is a user action.
+  const sidePanel = (globalThis as { chrome?: { sidePanel?: { setPanelBehavior?: (behavior: { openPanelOnActionClick: boolean }) => Promise<void> } } }).chrome?.sidePanel;
+  if (sidePanel?.setPanelBehavior) void sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(log('side panel'));
+  else {
+    // Firefox's sidebarAction is not in the Chrome-shaped types.
+    const sidebarAction = (browser as unknown as { sidebarAction?: { open(): Promise<void> } }).sidebarAction;
+    if (sidebarAction && browser.browserAction) browser.browserAction.onClicked.addListener(() => void sidebarAction.open().catch(log('side panel')));
+  }
   // Alarms may not survive a browser restart; the outbox and the poll schedule do, so look at them on every start.
   browser.runtime.onStartup.addListener(() => void services.then(({ delivery, statusPoll }) => Promise.all([delivery.deliverDue(), statusPoll.pollDue()])).catch(log('resume')));
   // Granting or taking back a site changes where the EHR content script may run.
@@ -51,6 +72,11 @@ export default defineBackground(() => {
   void services
     .then(({ delivery, statusPoll, syncAccess }) => Promise.all([delivery.deliverDue(), statusPoll.pollDue(), delivery.retryRefusedCredentials(), syncAccess()]))
     .catch(log('start'));
+  // A periodic alarm survives restarts in Chrome but not always in Firefox: make sure it exists.
+  void browser.alarms
+    .get(RETENTION_ALARM)
+    .then((alarm) => (alarm ? undefined : browser.alarms.create(RETENTION_ALARM, { delayInMinutes: 5, periodInMinutes: 24 * 60 })))
+    .catch(log('retention'));
 });
 
 /** Shows on a tab's toolbar button that screening is off there, and why (or clears it). */
@@ -60,7 +86,8 @@ function showPageHealth(tabId: number, problem: PageHealthProblem | null): void 
   const t = (key: MessageKey, substitutions?: string[]) => browser.i18n.getMessage(key, substitutions);
   const reason = problem === 'no-contact' ? t('badgeReason_no_contact') : t('badgeReason_sidebar_blocked');
   const quietly = (promise: Promise<unknown>) => void promise.catch(() => {}); // the tab may be gone
-  quietly(action.setBadgeText({ tabId, text: problem ? t('badge_off') : '' }));
+  // Cleared with null, not '': the tab then shows the global badge again (the work list's unread count).
+  quietly(action.setBadgeText({ tabId, text: problem ? t('badge_off') : (null as unknown as string) }));
   quietly(action.setTitle({ tabId, title: problem ? t('badgeTitle_off', [reason]) : t('extensionName') }));
   if (problem) quietly(action.setBadgeBackgroundColor({ tabId, color: '#a4161a' }));
 }
@@ -110,7 +137,18 @@ async function start() {
   }
 
   const db = await openVroegsignaalDatabase();
+  // The one writer of the audit log; ready() moves the lines of versions 1–2 into its chain once.
+  const auditLog = createAuditLog({
+    db,
+    now: () => Date.now(),
+    workstation: createWorkstationStore(browser.storage.local),
+    users: async () => (await configuration.current()).users,
+  });
+  await auditLog.ready();
+  const retention = createRetention({ db, auditLog, configuration: () => configuration.current(), now: () => Date.now() });
   const notify = (tabId: number | undefined, status: ReferralStatus) => {
+    // A refusal, a delivery or new feedback changes the work list (declared below; called only later).
+    unreadBadge.refresh();
     if (tabId === undefined) return;
     const message: TabMessage = { type: 'referral/status', status };
     // The tab may be closed or showing another page by now; the outbox keeps the truth.
@@ -124,6 +162,7 @@ async function start() {
   };
   const delivery = createDeliveryService({
     db,
+    auditLog,
     fetch: (input, init) => fetch(input, init),
     now: () => Date.now(),
     random: Math.random,
@@ -134,6 +173,7 @@ async function start() {
   });
   const statusPoll = createStatusPoller({
     db,
+    auditLog,
     fetch: (input, init) => fetch(input, init),
     now: () => Date.now(),
     scheduleWakeUp: alarmAt(STATUS_ALARM),
@@ -145,6 +185,7 @@ async function start() {
   credentialsChanged = () => Promise.all([delivery.retryRefusedCredentials(), statusPoll.retryRefused()]);
   const screening = createScreeningService({
     db,
+    auditLog,
     delivery,
     configuration: () => configuration.current(),
     now: () => new Date(),
@@ -181,6 +222,29 @@ async function start() {
     setTimeout: (callback, ms) => setTimeout(callback, ms),
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   });
+  const action = browser.action ?? browser.browserAction;
+  const unreadBadge = createUnreadBadge({
+    count: () => workList.unreadCount(),
+    show: async (text) => {
+      await action.setBadgeText({ text });
+      if (text) await action.setBadgeBackgroundColor({ color: '#1d4ed8' });
+    },
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    log: (error) => console.error('[Vroegsignaal] badge', error),
+  });
+  const workList = createWorkList({
+    db,
+    auditLog,
+    configuration: () => configuration.current(),
+    deliver: (key) => delivery.deliver(key),
+    status: (referralId) => delivery.status(referralId),
+    session: browser.storage.session,
+    now: () => Date.now(),
+    uuid: () => crypto.randomUUID(),
+    changed: () => unreadBadge.refresh(),
+    log: (context, error) => console.error(`[Vroegsignaal] ${context}`, error),
+  });
+  void unreadBadge.update().catch((error: unknown) => console.error('[Vroegsignaal] badge', error));
   const handleMessage = createMessageHandler({
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/').replace(/\/$/, ''),
@@ -188,10 +252,19 @@ async function start() {
     screening,
     options,
     delivery,
+    auditLog,
+    reporting: createReportingService({
+      db,
+      configuration: () => configuration.current(),
+      now: () => new Date(),
+      calendar: dutchHolidayTableCalendar,
+      prompts: auditPromptSource(auditLog, browser.storage.local),
+    }),
     statusPoll,
     uiLocale: () => localeFromLanguageTag(browser.i18n.getUILanguage()),
     pseudonymize: createPseudonymizer(browser.storage.local),
     pageHealth,
+    workList,
   });
-  return { delivery, statusPoll, handleMessage, configuration, syncAccess, pageHealth };
+  return { delivery, statusPoll, handleMessage, configuration, syncAccess, pageHealth, retention, unreadBadge };
 }

@@ -10,6 +10,39 @@ export interface PracticeProfile {
   name: string;
   /** The practice's AGB code (eight digits). */
   agb?: string;
+  /** How long personal data and the audit log are kept; absent or partly absent: {@link DEFAULT_RETENTION}. */
+  retention?: Partial<RetentionSettings>;
+}
+
+/**
+ * How long this browser keeps what it holds (see docs/audit-log.md). `personalDataDays`: a closed
+ * referral (its outbox entry with the social team's feedback, and its consent) and screenings are
+ * purged that many days after closing — a screening is kept at least as long as its rule set's
+ * cooldown needs it. Unsent referrals are never purged. `auditLogYears`: audit entries are purged
+ * after that many years.
+ */
+export interface RetentionSettings {
+  personalDataDays: number;
+  auditLogYears: number;
+}
+
+/**
+ * One year of personal data: the EHR, not this extension, is the patient's record (the GP pastes
+ * the journal line there), so the extension keeps only what the work list, the cooldowns and a
+ * yearly report need. Five years of audit log: the term Dutch practice applies to NEN 7513 access logs,
+ * and the least this extension allows ({@link RETENTION_LIMITS}).
+ */
+export const DEFAULT_RETENTION: RetentionSettings = { personalDataDays: 365, auditLogYears: 5 };
+
+/** The terms an administrator may choose. An audit log kept shorter than five years would not serve its purpose. */
+export const RETENTION_LIMITS = {
+  personalDataDays: { min: 30, max: 3650 },
+  auditLogYears: { min: 5, max: 20 },
+} as const;
+
+/** The practice's retention terms, defaults filled in. */
+export function retentionSettings(practice: Pick<PracticeProfile, 'retention'>): RetentionSettings {
+  return { ...DEFAULT_RETENTION, ...practice.retention };
 }
 
 export type UserRole = 'gp' | 'assistant';

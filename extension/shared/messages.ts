@@ -11,9 +11,12 @@ import type {
   PracticeUser,
   SocialTeamEndpoint,
 } from './configuration';
+import type { AuditExport, AuditExportFormat, AuditInfo, Workstation } from './audit';
 import type { Locale } from './locale';
 import type { PageAdapter } from './page-adapter';
+import type { ReportView } from './report';
 import type { RuleSet } from './rule-set';
+import type { ReferralChanges, WorkListDetails, WorkListKind, WorkListView } from './work-list';
 
 // The one message protocol between the content script, the extension pages and the background.
 // Types only: every context imports them; the background validates sender and body of every
@@ -35,6 +38,12 @@ export interface ReferralRequest {
   practitioner: Practitioner;
   trigger: TriggerSummary;
 }
+
+/**
+ * A positive screening the GP saved for the practice assistant to complete ("the phone number must
+ * still be confirmed"): everything of a referral, the patient's consent given, the phone optional.
+ */
+export type DraftRequest = Omit<ReferralRequest, 'patient'> & { patient: { name: string; phone?: string } };
 
 /** Lists a configuration change may touch one item of. */
 export type ItemSection = 'users' | 'endpoints' | 'ruleSets' | 'adapters';
@@ -61,11 +70,28 @@ export type SidebarRequest =
       adapterId: string;
       patientKey: string;
       ruleSetIds: string[];
-      outcome: 'negative' | 'dismissed';
+      /** `consent-declined`: positive, but the patient did not want a referral (only positive rule sets). */
+      outcome: 'negative' | 'dismissed' | 'consent-declined';
       reason?: 'not-now' | 'not-relevant';
       trigger: TriggerSummary;
+      /** The answers given so far, per question id (yes/no/not-asked only), for the practice report. */
+      answers?: Record<string, ScreeningAnswer>;
+      /** The GP the page names, for the audit log's user. */
+      practitioner?: Practitioner;
+      /**
+       * The patient's name as the sidebar has it, for the assistant's list of today's dismissals: kept
+       * in memory (storage.session) until the end of the day, never written to disk.
+       */
+      patientName?: string;
     }
+  /**
+   * A prompt became visible for this patient (once per rule set per consult): for the audit log
+   * (NEN 7513), with what triggered it as a summary, never the page's words.
+   */
+  | { type: 'prompt/shown'; adapterId: string; patientKey: string; ruleSetIds: string[]; trigger: TriggerSummary; practitioner?: Practitioner }
   | { type: 'referral/submit'; adapterId: string; patientKey: string; ruleSetIds: string[]; referral: ReferralRequest }
+  /** Saves a positive screening with the patient's consent for the assistant to complete (work list). */
+  | { type: 'draft/save'; adapterId: string; patientKey: string; ruleSetIds: string[]; draft: DraftRequest }
   /**
    * The patient withdrew consent for one of their referrals: unsent, it is removed from the outbox;
    * delivered, the receiver is told (Consent inactive, Task cancelled). Needs a trusted click.
@@ -86,7 +112,31 @@ export type OptionsRequest =
   | { type: 'options/open-tabs'; origin: string }
   | { type: 'options/probe-tab'; tabId: number; source: string }
   | { type: 'options/teach'; tabId: number }
-  | { type: 'options/teach-result' };
+  | { type: 'options/teach-result' }
+  /** This workstation as the audit log names it, and how many entries the log holds. */
+  | { type: 'options/audit-info' }
+  /** The audit log as a file (all of it, or local calendar days `from`–`to`, both included), after checking its chain. */
+  | { type: 'options/export-audit'; format: AuditExportFormat; from?: string; to?: string }
+  /** Names this workstation in the audit log (empty: no name). */
+  | { type: 'options/name-workstation'; name: string }
+  /** The practice report for a period (local dates, both included): see shared/report.ts. */
+  | { type: 'report/get'; from: string; to: string }
+  /** Writes the synthetic demo practice of this seed (replacing any synthetic data); real data stays. */
+  | { type: 'report/seed-synthetic'; seed: string }
+  /** Removes every record marked synthetic. */
+  | { type: 'report/clear-synthetic' }
+  /** The assistant's work list (side panel), of one kind or all, searched by patient name. */
+  | { type: 'worklist/get'; filter?: WorkListKind; search?: string }
+  /** Opens an item's details: audited as `personal-data.viewed` by `actor` (the user the side panel names). */
+  | { type: 'worklist/open'; itemId: string; actor?: Practitioner }
+  /** Rebuilds a refused referral (same id) with the assistant's changes and sends it again. Needs a trusted click. */
+  | { type: 'worklist/resend'; referralId: string; changes: ReferralChanges; actor?: Practitioner }
+  /** Turns a GP's draft into a referral with the GP's recorded consent, the phone confirmed. Needs a trusted click. */
+  | { type: 'worklist/complete-draft'; draftId: string; phone: string; callMoment?: CallMoment; note?: string; actor?: Practitioner }
+  /** The suggested journal line for an item (or `referral:<id>`), to copy into the EHR. */
+  | { type: 'worklist/journal-text'; itemId: string }
+  /** Removes a GP's draft unsent (the patient did not confirm). Needs a trusted click. */
+  | { type: 'worklist/discard-draft'; draftId: string; actor?: Practitioner };
 
 /** Sent by either. */
 export type SharedRequest = { type: 'referral/retry-now'; referralId: string };
@@ -279,6 +329,20 @@ export interface ResponseMap {
   'options/probe-tab': ProbeFindings;
   'options/teach': { started: true };
   'options/teach-result': { proposal: AdapterProposal | null };
+  'prompt/shown': { recorded: true };
+  'options/audit-info': AuditInfo;
+  'options/export-audit': AuditExport;
+  'options/name-workstation': Workstation;
+  'report/get': ReportView;
+  'report/seed-synthetic': { records: number };
+  'report/clear-synthetic': { removed: number };
+  'draft/save': { draftId: string };
+  'worklist/get': WorkListView;
+  'worklist/open': WorkListDetails;
+  'worklist/resend': ReferralStatus;
+  'worklist/complete-draft': ReferralStatus[];
+  'worklist/journal-text': { text: string };
+  'worklist/discard-draft': { discarded: true };
 }
 
 export type ErrorCode = 'invalid-sender' | 'invalid-message' | 'invalid-referral' | 'invalid-configuration' | 'not-found' | 'unavailable' | 'internal';

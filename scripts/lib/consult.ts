@@ -108,7 +108,14 @@ export class ConsultPage {
 
   async fillConsent(details: { callMoment?: string; note?: string; phone?: string }): Promise<void> {
     if (details.phone !== undefined) await this.sidebar.getByLabel('Telefoonnummer voor het terugbellen').fill(details.phone);
-    if (details.callMoment) await this.sidebar.getByLabel('Voorkeur belmoment').selectOption({ label: details.callMoment });
+    if (details.callMoment) {
+      // By keyboard, as a GP can: the sidebar takes only trusted input, and Playwright's selectOption
+      // sets the value from script (its change event is untrusted, so the sidebar rightly ignores it).
+      const select = this.sidebar.getByLabel('Voorkeur belmoment');
+      await select.focus();
+      await this.page.keyboard.type(details.callMoment);
+      await this.settled(async () => (await select.evaluate((element) => (element as HTMLSelectElement).selectedOptions[0]?.textContent ?? '')) === details.callMoment, `call moment ${details.callMoment} was not chosen`);
+    }
     if (details.note !== undefined) await this.sidebar.getByLabel('Korte notitie voor het sociaal wijkteam (optioneel)').fill(details.note);
   }
 

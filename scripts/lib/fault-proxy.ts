@@ -7,6 +7,7 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { seededRandom } from '../../extension/shared/seeded-random';
 
 export type FaultKind = 'status-500' | 'status-503' | 'status-429' | 'hang' | 'lose-response' | 'refused';
 
@@ -21,18 +22,6 @@ export interface FaultPlan {
   first?: Array<Exclude<FaultKind, 'refused'>>;
   /** During a burst every request gets 503. */
   burst?: { everyMs: number; lengthMs: number };
-}
-
-/** A small deterministic PRNG (mulberry32): the same seed gives the same fault sequence. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface FaultProxy {

@@ -102,6 +102,7 @@ describe('on the demo consult page', () => {
     expect(referral).toMatchObject({
       patientName: 'Mila Voorbeeld',
       patientPhone: '+31699990001',
+      callMoment: 'ochtend',
       note: 'Liever niet tussen 12 en 13 uur bellen.',
       lifeDomains: ['daily-functioning'],
       timesReceived: 1,

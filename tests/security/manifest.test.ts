@@ -29,8 +29,12 @@ function built(name: string): Manifest {
   return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
 }
 
-/** The only API permissions the extension may hold: its settings and outbox, delivery wake-ups, runtime registration. */
-const ALLOWED_PERMISSIONS = ['storage', 'alarms', 'scripting'];
+/**
+ * The only API permissions the extension may hold: its settings and outbox, delivery wake-ups, runtime
+ * registration, and (Chrome) `sidePanel` — the assistant's work list in the browser's side panel,
+ * opened from the toolbar button; it grants no access to any page or data.
+ */
+const ALLOWED_PERMISSIONS = ['storage', 'alarms', 'scripting', 'sidePanel'];
 
 describe.each(BUILDS)('the $name manifest', ({ name, manifestVersion }) => {
   const manifest = built(name);

@@ -97,6 +97,12 @@ const SENDERS: SenderCase[] = [
 
 /** The first referral the world queues gets this id (sequential UUIDs), so retry-now can name a real one. */
 const KNOWN_REFERRAL_ID = '00000000-0000-4000-8000-000000000001';
+/** The second (after the first's five bundle ids): the receiver refuses it, so the work list can resend it. */
+const REFUSED_REFERRAL_ID = '00000000-0000-4000-8000-000000000007';
+/** The GP's draft the world starts with (the work list's own sequential UUIDs start at 1001). */
+const KNOWN_DRAFT_ID = '00000000-0000-4000-8000-000000001001';
+/** Patients whose name has this in it are refused by the fake receiver (400, an OperationOutcome). */
+const REFUSED_NAME = 'Weigering';
 const ADAPTER_SOURCE = JSON.stringify(demoHisAdapter());
 
 /** One valid body per message type, each accepted from its own sender (checked below). */
@@ -139,6 +145,26 @@ const VALID: Record<MessageType, RequestMessage> = {
   'options/probe-tab': { type: 'options/probe-tab', tabId: 3, source: ADAPTER_SOURCE },
   'options/teach': { type: 'options/teach', tabId: 5 },
   'options/teach-result': { type: 'options/teach-result' },
+  'prompt/shown': { type: 'prompt/shown', adapterId: 'demo-his', patientKey: 'P-1004', ruleSetIds: ['vroegsignaal-geldzorgen'], trigger: { kind: 'term' } },
+  'options/audit-info': { type: 'options/audit-info' },
+  'options/export-audit': { type: 'options/export-audit', format: 'csv', from: '2026-11-01', to: '2026-11-30' },
+  'options/name-workstation': { type: 'options/name-workstation', name: 'Balie 1' },
+  'report/get': { type: 'report/get', from: '2026-01-01', to: '2026-11-30' },
+  'report/seed-synthetic': { type: 'report/seed-synthetic', seed: 'maastricht-pilot' },
+  'report/clear-synthetic': { type: 'report/clear-synthetic' },
+  'draft/save': {
+    type: 'draft/save',
+    adapterId: 'demo-his',
+    patientKey: 'P-1006',
+    ruleSetIds: ['vroegsignaal-geldzorgen'],
+    draft: { ...referralRequest(), patient: { name: 'Noor Concept' } },
+  },
+  'worklist/get': { type: 'worklist/get', filter: 'needs-attention', search: 'weiger' },
+  'worklist/open': { type: 'worklist/open', itemId: `attention:${REFUSED_REFERRAL_ID}`, actor: { name: 'Sanne Proef' } },
+  'worklist/resend': { type: 'worklist/resend', referralId: REFUSED_REFERRAL_ID, changes: { phone: '06-99990077' }, actor: { name: 'Sanne Proef' } },
+  'worklist/complete-draft': { type: 'worklist/complete-draft', draftId: KNOWN_DRAFT_ID, phone: '06-99990066', actor: { name: 'Sanne Proef' } },
+  'worklist/discard-draft': { type: 'worklist/discard-draft', draftId: KNOWN_DRAFT_ID, actor: { name: 'Sanne Proef' } },
+  'worklist/journal-text': { type: 'worklist/journal-text', itemId: `referral:${REFUSED_REFERRAL_ID}` },
 };
 
 /** A sender that may send this type; the builder's proposal from the tab in teach mode (tab 5). */
@@ -178,6 +204,9 @@ async function createWorld(name: string) {
   const recordingFetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
     fetches.push({ url, method: init?.method ?? 'GET', configured: await configured() });
+    if (typeof init?.body === 'string' && init.body.includes(REFUSED_NAME)) {
+      return new Response(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', diagnostics: 'telefoonnummer onbekend' }] }), { status: 400 });
+    }
     if (url.endsWith('/metadata')) {
       return new Response(JSON.stringify({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', software: { name: 'Ontvanger' } }), { status: 200 });
     }
@@ -207,8 +236,27 @@ async function createWorld(name: string) {
     settled,
     /** What a refused message must leave exactly as it was. */
     async stores() {
-      const [outbox, screenings, audit, consents] = await Promise.all([db.getAll('outbox'), db.getAll('screenings'), db.getAll('audit'), db.getAll('consents')]);
-      return { outbox: JSON.stringify(outbox), screenings: JSON.stringify(screenings), audit: JSON.stringify(audit), consents: JSON.stringify(consents), configuration: JSON.stringify(saved) };
+      // The audit log grows with every accepted message: its size and head hash (which chains every
+      // entry before it) say whether anything was added, without copying the whole log each case.
+      const [outbox, screenings, auditCount, auditHead, consents, drafts, opened] = await Promise.all([
+        db.getAll('outbox'),
+        db.getAll('screenings'),
+        db.count('auditLog'),
+        db.transaction('auditLog').store.openCursor(null, 'prev'),
+        db.getAll('consents'),
+        db.getAll('drafts'),
+        db.getAll('workListOpened'),
+      ]);
+      const audit = `${auditCount} ${auditHead?.value.hash ?? ''}`;
+      return {
+        outbox: JSON.stringify(outbox),
+        screenings: JSON.stringify(screenings),
+        audit,
+        consents: JSON.stringify(consents),
+        drafts: JSON.stringify(drafts),
+        opened: JSON.stringify(opened),
+        configuration: JSON.stringify(saved),
+      };
     },
     /** Back to the practice's configuration after an accepted change, so later cases test the same setup. */
     async resetConfiguration() {
@@ -226,6 +274,12 @@ async function createWorld(name: string) {
   await options.startTeaching(5);
   const first = await handle(VALID['referral/submit'], senderFor('referral/submit').info);
   if (!first.ok || (first.data as Array<{ referralId: string }>)[0]!.referralId !== KNOWN_REFERRAL_ID) throw new Error(`setup: ${JSON.stringify(first)}`);
+  // A referral the receiver refuses and a GP's draft, so the work list's actions have something real.
+  const refusedBody = VALID['referral/submit'] as Extract<RequestMessage, { type: 'referral/submit' }>;
+  const refused = await handle({ ...refusedBody, patientKey: 'P-1005', referral: { ...refusedBody.referral, patient: { name: `Ria ${REFUSED_NAME}`, phone: '06-99990005' } } }, senderFor('referral/submit').info);
+  if (!refused.ok || (refused.data as Array<{ referralId: string }>)[0]!.referralId !== REFUSED_REFERRAL_ID) throw new Error(`setup: ${JSON.stringify(refused)}`);
+  const drafted = await handle(VALID['draft/save'], senderFor('draft/save').info);
+  if (!drafted.ok || (drafted.data as { draftId: string }).draftId !== KNOWN_DRAFT_ID) throw new Error(`setup: ${JSON.stringify(drafted)}`);
   await world.settled();
   return world;
 }
@@ -368,6 +422,8 @@ async function checkOneCase(world: World, sender: SenderCase, label: string, bod
   if (response.ok === true) {
     const type = (body as { type: string }).type;
     expect(sender.may(type), `${where} was accepted`).toBe(true);
+    // A seeded demo practice is hundreds of records: gone again, so later cases compare small stores.
+    if (type === 'report/seed-synthetic') await world.handle({ type: 'report/clear-synthetic' }, sender.info);
   } else {
     expect(response.ok, where).toBe(false);
     const { code, message, problems } = response.error!;

@@ -1,11 +1,15 @@
 import { createConfigurationService } from '../../extension/background/configuration/configuration-service';
 import { adapterTemplates, bundledDefaults } from '../../extension/background/configuration/defaults';
+import { createAuditLog, createWorkstationStore } from '../../extension/background/audit-log';
 import type { VroegsignaalDatabase } from '../../extension/background/database';
 import { createDeliveryService, endpointDestination, type DeliveryService } from '../../extension/background/delivery';
 import { createMessageHandler, type MessageSenderInfo } from '../../extension/background/message-handler';
 import { createOptionsService, type OptionsServiceDependencies } from '../../extension/background/options-service';
 import { createScreeningService } from '../../extension/background/screening-service';
+import { auditPromptSource, createReportingService } from '../../extension/background/reporting-service';
+import { dutchHolidayTableCalendar } from '../../contract/dutch-holiday-table';
 import { createStatusPoller } from '../../extension/background/status-poll';
+import { createWorkList } from '../../extension/background/work-list';
 import type { ReferralStatus } from '../../extension/shared/messages';
 import { sequentialUuids } from './helpers';
 
@@ -48,6 +52,8 @@ export interface TestBackgroundOptions {
   random?: () => number;
   /** The browser's side of the options page's services; tests override what they look at. */
   options?: Partial<OptionsServiceDependencies>;
+  /** What `storage.session` holds (the work list's dismissal names); a fresh object when left out. */
+  session?: Record<string, unknown>;
 }
 
 /**
@@ -67,8 +73,16 @@ export function createTestBackground(options: TestBackgroundOptions) {
   });
   const destinationFor = async (endpointId: string) => endpointDestination((await configuration.current()).endpoints, endpointId);
   const notify = (tabId: number | undefined, status: ReferralStatus) => options.notify?.(status, tabId);
+  // The workstation id lives next to the saved configuration, in the same storage.local.
+  const auditLog = createAuditLog({
+    db: options.db,
+    now: options.now,
+    workstation: createWorkstationStore(memoryStorage(options.saved), () => 'werkplek-test-0001'),
+    users: async () => (await configuration.current()).users,
+  });
   const delivery = createDeliveryService({
     db: options.db,
+    auditLog,
     fetch: options.fetch,
     now: options.now,
     random: options.random ?? (() => 0.5),
@@ -80,6 +94,7 @@ export function createTestBackground(options: TestBackgroundOptions) {
   });
   const statusPoll = createStatusPoller({
     db: options.db,
+    auditLog,
     fetch: options.fetch,
     now: options.now,
     scheduleWakeUp: async (at) => options.scheduleStatusWakeUp?.(at),
@@ -104,6 +119,7 @@ export function createTestBackground(options: TestBackgroundOptions) {
   };
   const screening = createScreeningService({
     db: options.db,
+    auditLog,
     delivery: trackedDelivery,
     configuration: () => configuration.current(),
     now: () => new Date(options.now()),
@@ -124,6 +140,19 @@ export function createTestBackground(options: TestBackgroundOptions) {
     session: { get: async () => ({}), set: async () => {} },
     ...options.options,
   });
+  const session = options.session ?? {};
+  let workListChanges = 0;
+  const workList = createWorkList({
+    db: options.db,
+    auditLog,
+    configuration: () => configuration.current(),
+    deliver: (key) => trackedDelivery.deliver(key),
+    status: (referralId) => delivery.status(referralId),
+    session: memoryStorage(session),
+    now: options.now,
+    uuid: sequentialUuids(1000),
+    changed: () => void workListChanges++,
+  });
   const handle = createMessageHandler({
     extensionId: EXTENSION_ID,
     extensionOrigin: `chrome-extension://${EXTENSION_ID}`,
@@ -131,6 +160,14 @@ export function createTestBackground(options: TestBackgroundOptions) {
     screening,
     options: optionsService,
     delivery: trackedDelivery,
+    auditLog,
+    reporting: createReportingService({
+      db: options.db,
+      configuration: () => configuration.current(),
+      now: () => new Date(options.now()),
+      calendar: dutchHolidayTableCalendar,
+      prompts: auditPromptSource(auditLog, memoryStorage(options.saved)),
+    }),
     statusPoll: {
       patientOpened: (patientHash, tabId) => {
         const poll = statusPoll.patientOpened(patientHash, tabId);
@@ -141,13 +178,20 @@ export function createTestBackground(options: TestBackgroundOptions) {
     uiLocale: () => 'nl',
     pageHealth: { contact: () => {}, sidebarBlocked: () => {} },
     pseudonymize: async (adapterId, key) => `hash:${adapterId}:${key}`,
+    workList,
   });
   return {
     handle,
+    auditLog,
     delivery,
     statusPoll,
     configuration,
     options: optionsService,
+    workList,
+    /** What storage.session holds. */
+    session,
+    /** How often the work list said it changed (the badge would count again). */
+    workListChanges: () => workListChanges,
     /** Waits for every delivery, status read and credential retry started so far (and what they start). */
     async settled(): Promise<void> {
       while (started.length + credentialRetries.length > 0) await Promise.allSettled([...started.splice(0), ...credentialRetries.splice(0)]);

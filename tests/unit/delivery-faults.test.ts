@@ -252,7 +252,7 @@ describe('consent withdrawal', () => {
     expect(tombstone).toMatchObject({ state: 'withdrawn', body: null, nextAttemptAt: null, withdrawnAt: new Date(clock).toISOString() });
     expect(JSON.stringify(tombstone)).not.toMatch(/Mila|\+31699990001|06-99990001/);
     expect(await db.get('consents', referralId)).toMatchObject({ withdrawnAt: new Date(clock).toISOString() });
-    expect((await db.getAll('audit')).map((line) => line.action)).toContain('consent.withdrawn');
+    expect((await db.getAll('auditLog')).map((line) => line.event)).toContain('consent.withdrawn');
     await until(() => endpoint.posts().length === 2);
     await settled();
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -317,7 +317,7 @@ describe('consent withdrawal', () => {
     expect(second!.body).not.toContain('Mila');
 
     expect((await opened(handle)).referrals[0]).toMatchObject({ state: 'delivered', withdrawal: { state: 'delivered' } });
-    expect((await db.getAll('audit')).map((line) => line.action)).toEqual(expect.arrayContaining(['consent.withdrawn', 'withdrawal.delivered']));
+    expect((await db.getAll('auditLog')).map((line) => line.event)).toEqual(expect.arrayContaining(['consent.withdrawn', 'withdrawal.delivered']));
     // Once is enough: asking again changes nothing.
     expect(await handle(withdraw(referralId), SIDEBAR_SENDER)).toMatchObject({ ok: true, data: { withdrawal: { state: 'delivered' } } });
     expect(endpoint.posts()).toHaveLength(3);
@@ -384,7 +384,7 @@ describe('consent withdrawal', () => {
     expect(await handle(withdraw('00000000-0000-4000-8000-0000000000ff'), SIDEBAR_SENDER)).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await handle({ ...withdraw(referralId), referralId: 'not-a-uuid' }, SIDEBAR_SENDER)).toMatchObject({ ok: false, error: { code: 'invalid-message', problems: [{ path: 'referralId' }] } });
     expect(JSON.stringify(await db.getAll('outbox'))).toBe(before);
-    expect((await db.getAll('audit')).map((line) => line.action)).not.toContain('consent.withdrawn');
+    expect((await db.getAll('auditLog')).map((line) => line.event)).not.toContain('consent.withdrawn');
   });
 });
 

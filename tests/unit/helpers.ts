@@ -53,7 +53,7 @@ export function referralRequest(overrides: Partial<ReferralRequest> = {}): Refer
 }
 
 /** Deterministic UUIDs for tests: 00000000-0000-4000-8000-00000000000N. */
-export function sequentialUuids(): () => string {
-  let n = 0;
+export function sequentialUuids(start = 0): () => string {
+  let n = start;
   return () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
 }

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/preact';
+import { render, screen, waitFor } from '@testing-library/preact';
 import type { BackgroundClient, PageRequest } from '../../extension/pages/options/background-client';
 import type { OptionsDependencies } from '../../extension/pages/options/dependencies';
 import type { HostAccess } from '../../extension/pages/options/host-access';
@@ -98,6 +98,10 @@ export async function mount(view: OptionsView, handlers: Handlers = {}, options:
   };
   render(<OptionsApp deps={deps} />);
   await screen.findByRole('heading', { level: 2, name: locale === 'nl' ? 'Praktijk' : 'Practice' });
+  // The audit log's section asks for this workstation once it is shown: let that pass before the test acts.
+  await waitFor(() => {
+    if (!sent.some((message) => message.type === 'options/audit-info')) throw new Error('the audit section has not asked yet');
+  });
   return { log, sent, requests, removals };
 }
 

@@ -33,7 +33,7 @@ describe('options page: layout and language', () => {
   it('shows the title, the sections in order with a navigation list, and Dutch by default', async () => {
     await mount(baseView());
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Vroegsignaal — instellingen');
-    const sections = ['Praktijk', 'Gebruikers van deze browser', 'Sociaal wijkteam', 'Regelsets', 'EHR-koppelingen', 'Importeren en exporteren'];
+    const sections = ['Praktijk', 'Gebruikers van deze browser', 'Sociaal wijkteam', 'Regelsets', 'EHR-koppelingen', 'Importeren en exporteren', 'Auditlog'];
     expect(screen.getAllByRole('heading', { level: 2 }).map((heading) => heading.textContent)).toEqual(sections);
     const nav = screen.getByRole('navigation');
     expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(sections);

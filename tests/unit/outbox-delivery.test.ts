@@ -64,7 +64,7 @@ describe('outbox', () => {
     const stored = await db.get('outbox', status.referralId);
     expect(stored).toBeDefined();
     expect(await db.get('consents', status.referralId)).toMatchObject({ recipient: 'Sociaal wijkteam Heuvelland', withdrawnAt: null });
-    expect((await db.getAll('audit')).map((e) => e.action)).toContain('referral.queued');
+    expect((await db.getAll('auditLog')).map((e) => e.event)).toContain('referral.queued');
   });
 
   it('delivers once, with a stable Idempotency-Key, and then drops the patient data from the outbox', async () => {
@@ -281,6 +281,6 @@ describe('message checks', () => {
     expect(answer).toEqual({ ok: true, data: { recorded: true } });
     const [screening] = await db.getAll('screenings');
     expect(screening).toMatchObject({ outcome: 'dismissed', reason: 'not-now', patientHash: 'hash:demo-his:P-1001', ruleSetId: 'vroegsignaal-geldzorgen' });
-    expect(JSON.stringify(await db.getAll('audit'))).not.toContain('"P-1001"');
+    expect(JSON.stringify(await db.getAll('auditLog'))).not.toContain('"P-1001"');
   });
 });

@@ -165,6 +165,10 @@ describe('sidebar per patient', () => {
       outcome: 'dismissed',
       reason: 'not-relevant',
       trigger: { kind: 'code', baseCode: 'N01' },
+      answers: {},
+      practitioner: { name: 'dr. E. Denkbeeld' },
+      // For the assistant's list of prompts put aside today.
+      patientName: 'Mila Voorbeeld',
     });
   });
 

@@ -152,7 +152,7 @@ describe('the poll schedule', () => {
         },
       },
     });
-    expect((await db.getAll('audit')).filter((line) => line.action === 'referral.status-received')).toHaveLength(1);
+    expect((await db.getAll('auditLog')).filter((line) => line.event === 'referral.status-received')).toHaveLength(1);
   });
 
   it('never reads one referral more often than every 15 minutes, however often the patient is opened', async () => {
@@ -169,7 +169,7 @@ describe('the poll schedule', () => {
     await openPatient(background);
     expect(endpoint.gets()).toHaveLength(2);
     // The same feedback again is no news: one audit line only.
-    expect((await db.getAll('audit')).filter((line) => line.action === 'referral.status-received')).toHaveLength(1);
+    expect((await db.getAll('auditLog')).filter((line) => line.event === 'referral.status-received')).toHaveLength(1);
   });
 
   it('backs off while the receiver is down: 15 minutes doubling to 4 hours, and back to normal when it answers', async () => {

@@ -13,7 +13,7 @@ import type {
   PracticeUser,
   SocialTeamEndpoint,
 } from '../../shared/configuration';
-import { CONFIGURATION_FILE_FORMAT, CONFIGURATION_FILE_VERSION, ENDPOINT_FORMATS } from '../../shared/configuration';
+import { CONFIGURATION_FILE_FORMAT, CONFIGURATION_FILE_VERSION, ENDPOINT_FORMATS, RETENTION_LIMITS } from '../../shared/configuration';
 import { LOCALES } from '../../shared/locale';
 import { foldText } from '../../shared/rule-engine';
 import type { PageAdapter } from '../../shared/page-adapter';
@@ -275,9 +275,22 @@ const fileEndpointSchema = z
   })
   .superRefine(checkEndpointSecrets);
 
+const retentionTerm = (limits: { min: number; max: number }, unit: string) =>
+  z
+    .number()
+    .int(`must be a whole number of ${unit}`)
+    .min(limits.min, `must be at least ${limits.min} ${unit}`)
+    .max(limits.max, `must be at most ${limits.max} ${unit}`);
+
 export const practiceSchema = z.strictObject({
   name: z.string().max(200, 'must be at most 200 characters'),
   agb: z.string().regex(AGB_PATTERN, 'must be an AGB code of eight digits').optional(),
+  retention: z
+    .strictObject({
+      personalDataDays: retentionTerm(RETENTION_LIMITS.personalDataDays, 'days').optional(),
+      auditLogYears: retentionTerm(RETENTION_LIMITS.auditLogYears, 'years').optional(),
+    })
+    .optional(),
 });
 
 export const userSchema = z.strictObject({

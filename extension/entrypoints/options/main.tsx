@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { OptionsApp } from '../../pages/options/OptionsApp';
 import { createBackgroundClient } from '../../pages/options/background-client';
-import { createDownloader } from '../../pages/options/download';
+import { createDownloader } from '../../pages/download';
 import { createHostAccess } from '../../pages/options/host-access';
 import { createTranslator } from '../../shared/i18n';
 import { localeFromLanguageTag } from '../../shared/locale';

@@ -4,6 +4,7 @@ import type { ConfigurationLayer } from '../../shared/configuration';
 import type { MessageKey } from '../../shared/i18n';
 import type { OptionsView } from '../../shared/messages';
 import { AdaptersSection } from './AdaptersSection';
+import { AuditSection } from './AuditSection';
 import type { OptionsDependencies, PageActions, Refusal } from './dependencies';
 import { EndpointsSection } from './EndpointsSection';
 import { ImportExportSection } from './ImportExportSection';
@@ -21,6 +22,7 @@ const SECTIONS: ReadonlyArray<{ id: string; title: MessageKey }> = [
   { id: 'rule-sets', title: 'options_ruleSets_title' },
   { id: 'adapters', title: 'options_adapters_title' },
   { id: 'transfer', title: 'options_transfer_title' },
+  { id: 'audit', title: 'options_audit_title' },
 ];
 
 const LAYER_KEYS: Record<ConfigurationLayer, MessageKey> = {
@@ -131,6 +133,13 @@ export function OptionsApp({ deps }: OptionsAppProps) {
       <header class="vs-page-header">
         <h1>{t('options_title')}</h1>
         <p class="vs-intro">{t('options_intro')}</p>
+        {/* An extension page of its own (report.html), next to this one: a plain link opens it in this tab. */}
+        <p class="vs-intro">
+          <a href="report.html" data-link="report">
+            {t('options_report_link')}
+          </a>{' '}
+          — {t('options_report_hint')}
+        </p>
       </header>
       {view === null ? (
         loadError === null ? (
@@ -176,6 +185,7 @@ export function OptionsApp({ deps }: OptionsAppProps) {
             <RuleSetsSection view={view} deps={deps} actions={actions} />
             <AdaptersSection view={view} deps={deps} actions={actions} />
             <ImportExportSection view={view} deps={deps} actions={actions} />
+            <AuditSection view={view} deps={deps} actions={actions} />
           </main>
         </div>
       )}

@@ -33,7 +33,8 @@ function PracticeForm({ practice, locked, deps, actions }: { practice: PracticeP
     }
     setBusy(true);
     await actions.change(
-      { type: 'options/save-practice', practice: { name: name.trim(), ...(agb.trim() ? { agb: agb.trim() } : {}) } },
+      // The retention terms are saved with the practice, from the audit log's section: kept as they are.
+      { type: 'options/save-practice', practice: { name: name.trim(), ...(agb.trim() ? { agb: agb.trim() } : {}), ...(practice.retention ? { retention: practice.retention } : {}) } },
       { done: t('options_practice_saved'), unchanged: t('options_practice_unchanged') },
     );
     setBusy(false);

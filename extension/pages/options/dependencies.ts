@@ -3,7 +3,7 @@ import type { Translate } from '../../shared/i18n';
 import type { Locale } from '../../shared/locale';
 import type { OptionsRequest, OptionsView, Problem } from '../../shared/messages';
 import type { BackgroundClient } from './background-client';
-import type { DownloadText } from './download';
+import type { DownloadText } from '../download';
 import type { HostAccess } from './host-access';
 
 /** Timers, passed in so tests run the editor's debounce and the builder's polling without waiting. */

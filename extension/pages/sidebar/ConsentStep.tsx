@@ -29,8 +29,11 @@ export function ConsentStep({ state, actions, page, guard, t }: SidebarProps) {
   const withoutRecipient = ruleSets.filter((ruleSet) => !page.recipients[ruleSet.id]);
   const recipient = [...new Set(ruleSets.map((ruleSet) => page.recipients[ruleSet.id]).filter((name): name is string => Boolean(name)))].join(` ${t('and')} `);
   const statements = [...new Set(ruleSets.map((ruleSet) => ruleSet.consentStatement[locale]))];
-  const canSend =
-    form.consentGiven && phone.ok && !nameMissing && !domainsMissing && noteCodes.length === 0 && withoutRecipient.length === 0 && Boolean(state.referrer.name || page.users.length === 0);
+  const readyButPhone =
+    form.consentGiven && !nameMissing && !domainsMissing && noteCodes.length === 0 && withoutRecipient.length === 0 && Boolean(state.referrer.name || page.users.length === 0);
+  const canSend = readyButPhone && phone.ok;
+  // With consent but a number the patient still has to confirm, the practice assistant can finish it.
+  const canDraft = readyButPhone;
   // Asked once the page did not name the GP; the choice stays visible and changeable.
   const askReferrer = useRef(!state.referrer.name && page.users.length > 0);
   const chosenUser = page.users.find((user) => user.name === state.referrer.name)?.id ?? '';
@@ -49,6 +52,9 @@ export function ConsentStep({ state, actions, page, guard, t }: SidebarProps) {
   };
   const send = (event: Event) => {
     void guard.confirm(event).then((reason) => (reason ? actions.refused('send', reason) : actions.submit()));
+  };
+  const saveDraft = (event: Event) => {
+    void guard.confirm(event).then((reason) => (reason ? actions.refused('draft', reason) : actions.saveDraft()));
   };
 
   const toggleDomain = (domain: LifeDomain, on: boolean) =>
@@ -229,7 +235,7 @@ export function ConsentStep({ state, actions, page, guard, t }: SidebarProps) {
 
       {state.refusal && (
         <p class="vs-error" role="alert" data-refusal={state.refusal.reason}>
-          {t(state.refusal.act === 'consent' ? 'refusedConsent' : 'refusedSend', [t(`refusal_${state.refusal.reason.replaceAll('-', '_')}` as MessageKey)])}
+          {t(state.refusal.act === 'consent' ? 'refusedConsent' : state.refusal.act === 'draft' ? 'refusedDraft' : 'refusedSend', [t(`refusal_${state.refusal.reason.replaceAll('-', '_')}` as MessageKey)])}
         </p>
       )}
       {state.submitError && (
@@ -250,7 +256,20 @@ export function ConsentStep({ state, actions, page, guard, t }: SidebarProps) {
           {t('sendNeedsConsent')}
         </p>
       )}
+      {canDraft && (
+        <div class="vs-actions">
+          <button type="button" class="vs-secondary" aria-describedby="vs-draft-hint" onClick={saveDraft}>
+            {t('saveDraft')}
+          </button>
+          <p id="vs-draft-hint" class="vs-hint">
+            {t('saveDraftHint')}
+          </p>
+        </div>
+      )}
       <div class="vs-actions vs-actions-quiet">
+        <button type="button" class="vs-link" onClick={(event) => guard.trusted(event) && actions.declineReferral()}>
+          {t('declineReferral')}
+        </button>
         <button type="button" class="vs-link" onClick={(event) => guard.trusted(event) && actions.dismiss('not-now')}>
           {t('notNow')}
         </button>

@@ -74,6 +74,11 @@ export function Sidebar({ state, actions, page, guard, t }: SidebarProps) {
             {t('submitting')}
           </p>
         )}
+        {state.phase === 'drafted' && (
+          <p class="vs-status" role="status" data-drafted="true">
+            {t('draftSaved')}
+          </p>
+        )}
         {state.phase === 'referral' &&
           state.referrals.map((referral) => <ReferralStatusView key={referral.referralId} referral={referral} actions={actions} page={page} guard={guard} t={t} />)}
         {state.phase === 'idle' &&

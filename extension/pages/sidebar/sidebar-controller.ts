@@ -18,12 +18,16 @@ export interface SidebarActions {
   toggle(): void;
   dismiss(reason: 'not-now' | 'not-relevant'): void;
   closeNegative(): void;
+  /** Positive, but the patient does not want a referral: recorded as such, nothing is sent. */
+  declineReferral(): void;
   submit(): void;
   retryNow(referralId: string): void;
   /** The patient withdrew consent for this referral (after the guard's check); resolves to why it failed, or null. */
   withdraw(referralId: string): Promise<string | null>;
   /** The guard refused a consent tick or a send: say so, change nothing else. */
-  refused(act: 'consent' | 'send', reason: RefusalReason): void;
+  refused(act: 'consent' | 'send' | 'draft', reason: RefusalReason): void;
+  /** Consent is recorded, the phone number still to be confirmed: save it for the practice assistant. */
+  saveDraft(): void;
 }
 
 export interface SidebarControllerDependencies {
@@ -70,12 +74,43 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
   // The GP the page names, as read when the patient was opened.
   let practitionerOnPage: Practitioner = {};
   const suppressedThisConsult = new Set<string>();
+  // Patient and rule set of every prompt the audit log was told of during this page's life.
+  const promptsShown = new Set<string>();
 
   function dispatch(action: SidebarAction): void {
     const next = sidebarReducer(state, action);
     if (next === state) return;
     state = next;
     deps.render(state, actions);
+    announcePrompts();
+  }
+
+  /** The GP as the page names them, when it does: the audit log's user. */
+  function practitionerField(): { practitioner?: Practitioner } {
+    return practitionerOnPage.name || practitionerOnPage.agb ? { practitioner: practitionerOnPage } : {};
+  }
+
+  /**
+   * Tells the background (for the audit log, NEN 7513) that a prompt is now visible: once per patient
+   * and rule set in this consult, however often the trigger is seen again or the panel toggled.
+   */
+  function announcePrompts(): void {
+    const { patientKey, phase, fired } = state;
+    if (patientKey === null || phase !== 'questions') return;
+    const fresh = fired.filter((match) => !promptsShown.has(`${patientKey}\u0000${match.ruleSetId}`));
+    if (fresh.length === 0) return;
+    for (const match of fresh) promptsShown.add(`${patientKey}\u0000${match.ruleSetId}`);
+    fireAndForget(
+      {
+        type: 'prompt/shown',
+        adapterId: page.adapterId,
+        patientKey,
+        ruleSetIds: fresh.map((match) => match.ruleSetId),
+        trigger: summarize(fresh[0]?.trigger),
+        ...practitionerField(),
+      },
+      'prompt shown',
+    );
   }
 
   function fireAndForget(message: RequestMessage, context: string): void {
@@ -87,21 +122,31 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
     );
   }
 
-  function record(outcome: 'negative' | 'dismissed', reason?: 'not-now' | 'not-relevant'): void {
+  /**
+   * Records how the screening ended, with the answers so far (yes/no only, for the practice report).
+   * A declined referral is recorded for the positive rule sets only: for the others it was no referral to decline.
+   */
+  function record(outcome: 'negative' | 'dismissed' | 'consent-declined', reason?: 'not-now' | 'not-relevant'): void {
     const { patientKey, fired } = state;
     if (patientKey === null || fired.length === 0) return;
+    const ruleSetIds = outcome === 'consent-declined' ? positiveRuleSets(state, page).map((ruleSet) => ruleSet.id) : fired.map((match) => match.ruleSetId);
+    if (ruleSetIds.length === 0) return;
     suppressedThisConsult.add(patientKey);
     fireAndForget(
       {
         type: 'screening/recorded',
         adapterId: page.adapterId,
         patientKey,
-        ruleSetIds: fired.map((match) => match.ruleSetId),
+        ruleSetIds,
         outcome,
         ...(reason ? { reason } : {}),
         trigger: summarize(fired[0]?.trigger),
+        answers: { ...state.answers },
+        ...practitionerField(),
+        // A prompt put aside may need the assistant's follow-up today: the work list shows it by name (kept for the day only).
+        ...(outcome === 'dismissed' && state.form.name.trim() ? { patientName: state.form.name.trim() } : {}),
       },
-      outcome === 'negative' ? 'negative screen' : 'dismiss',
+      outcome === 'negative' ? 'negative screen' : outcome === 'consent-declined' ? 'consent declined' : 'dismiss',
     );
   }
 
@@ -128,6 +173,11 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
       if (state.phase !== 'questions') return;
       record('negative');
       dispatch({ type: 'negative-closed' });
+    },
+    declineReferral() {
+      if (state.phase !== 'consent') return;
+      record('consent-declined');
+      dispatch({ type: 'consent-declined' });
     },
     submit() {
       const submitted = state;
@@ -163,6 +213,44 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
           (error: unknown) => {
             if (state.patientKey !== submitted.patientKey) return;
             deps.reportError('submit', error);
+            dispatch({ type: 'submit-failed', message: deps.describeSubmitError({ ok: false, error: { code: 'internal', message: String(error) } }) });
+          },
+        );
+    },
+    saveDraft() {
+      const submitted = state;
+      const ruleSetIds = positiveRuleSets(submitted, page).map((ruleSet) => ruleSet.id);
+      if (submitted.patientKey === null || submitted.phase !== 'consent' || !submitted.form.consentGiven || ruleSetIds.length === 0) return;
+      dispatch({ type: 'submit-started' });
+      const { form } = submitted;
+      const phone = form.phone.trim();
+      deps
+        .send({
+          type: 'draft/save',
+          adapterId: page.adapterId,
+          patientKey: submitted.patientKey,
+          ruleSetIds,
+          draft: {
+            patient: { name: form.name, ...(phone ? { phone } : {}) },
+            answers: submitted.answers,
+            callMoment: form.callMoment,
+            lifeDomains: form.lifeDomains,
+            note: form.note,
+            consentGiven: true,
+            locale: page.locale,
+            practitioner: submitted.referrer,
+            trigger: summarize(submitted.fired[0]?.trigger),
+          },
+        })
+        .then(
+          (response) => {
+            if (state.patientKey !== submitted.patientKey) return;
+            if (response.ok) dispatch({ type: 'draft-saved' });
+            else dispatch({ type: 'submit-failed', message: deps.describeSubmitError(response) });
+          },
+          (error: unknown) => {
+            if (state.patientKey !== submitted.patientKey) return;
+            deps.reportError('draft', error);
             dispatch({ type: 'submit-failed', message: deps.describeSubmitError({ ok: false, error: { code: 'internal', message: String(error) } }) });
           },
         );

@@ -15,8 +15,12 @@ export type SidebarPhase =
   | 'submitting'
   /** Referral(s) stored; follow their delivery. */
   | 'referral'
+  /** Consent recorded and saved for the practice assistant, who confirms the phone number and sends. */
+  | 'drafted'
   /** All answered, not positive: recorded, nothing leaves the practice. */
   | 'negative'
+  /** Positive, but the patient did not want a referral: recorded, nothing leaves the practice. */
+  | 'declined'
   /** "Not now" / "not relevant": hidden for this patient for the rest of this consult. */
   | 'dismissed';
 
@@ -59,7 +63,7 @@ export interface SidebarState {
   earlierReferrals: ReferralStatus[];
   submitError: string | null;
   /** The last consent tick or send the sidebar refused, and why (the GP must see that nothing happened). */
-  refusal: { act: 'consent' | 'send'; reason: RefusalReason } | null;
+  refusal: { act: 'consent' | 'send' | 'draft'; reason: RefusalReason } | null;
 }
 
 export type SidebarAction =
@@ -83,11 +87,13 @@ export type SidebarAction =
   | { type: 'typing-paused' }
   | { type: 'dismissed' }
   | { type: 'negative-closed' }
+  | { type: 'consent-declined' }
   | { type: 'submit-started' }
   | { type: 'submit-failed'; message: string }
   | { type: 'referrals-queued'; referrals: ReferralStatus[] }
   | { type: 'referral-updated'; referral: ReferralStatus }
-  | { type: 'refused'; act: 'consent' | 'send'; reason: RefusalReason };
+  | { type: 'draft-saved' }
+  | { type: 'refused'; act: 'consent' | 'send' | 'draft'; reason: RefusalReason };
 
 /** The state for a freshly opened patient: nothing of any previous patient survives. */
 export function initialSidebarState(patientKey: string | null = null, prefill: { name: string; phone: string } = { name: '', phone: '' }): SidebarState {
@@ -175,12 +181,16 @@ export function sidebarReducer(state: SidebarState, action: SidebarAction): Side
       return state.phase === 'questions' || state.phase === 'consent' ? { ...state, phase: 'dismissed', expanded: false, openWhenPaused: false } : state;
     case 'negative-closed':
       return state.phase === 'questions' ? { ...state, phase: 'negative', expanded: false, openWhenPaused: false } : state;
+    case 'consent-declined':
+      return state.phase === 'consent' ? { ...state, phase: 'declined', expanded: false, openWhenPaused: false, form: { ...state.form, consentGiven: false }, refusal: null } : state;
     case 'submit-started':
       return state.phase === 'consent' && state.form.consentGiven ? { ...state, phase: 'submitting', submitError: null, refusal: null } : state;
     case 'submit-failed':
       return state.phase === 'submitting' ? { ...state, phase: 'consent', submitError: action.message } : state;
     case 'referrals-queued':
       return state.phase === 'submitting' ? { ...state, phase: 'referral', referrals: action.referrals } : state;
+    case 'draft-saved':
+      return state.phase === 'submitting' ? { ...state, phase: 'drafted' } : state;
     case 'refused':
       return state.phase === 'consent' ? { ...state, refusal: { act: action.act, reason: action.reason } } : state;
     case 'referral-updated': {
@@ -194,6 +204,6 @@ export function sidebarReducer(state: SidebarState, action: SidebarAction): Side
 
 /** Whether the sidebar has something to say: a prompt under way, or what happened to an earlier referral. */
 export function isSidebarVisible(state: SidebarState): boolean {
-  if (state.patientKey === null || state.phase === 'dismissed' || state.phase === 'negative') return false;
+  if (state.patientKey === null || state.phase === 'dismissed' || state.phase === 'negative' || state.phase === 'declined') return false;
   return state.phase !== 'idle' || state.earlierReferrals.length > 0;
 }
