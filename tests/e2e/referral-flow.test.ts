@@ -172,7 +172,9 @@ describe('on the demo consult page', () => {
     expect(checked).toEqual(['yes', 'no', 'not-asked']);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await expect(consult.sidebar.getByRole('heading', { name: 'Toestemming van de patiënt' }).evaluate((h) => h === h.ownerDocument.activeElement)).resolves.toBe(true);
+    // Focus moves to the consent step's heading once it has rendered (a frame or two on a loaded machine).
+    const consentHeading = consult.sidebar.getByRole('heading', { name: 'Toestemming van de patiënt' });
+    await expect.poll(() => consentHeading.evaluate((h) => h === h.ownerDocument.activeElement), { timeout: 2_000 }).toBe(true);
 
     const violations = await seriousAccessibilityViolations(consult.sidebarDocument);
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
