@@ -1,5 +1,5 @@
 import { render, screen, waitFor } from '@testing-library/preact';
-import type { BackgroundClient, PageRequest } from '../../extension/pages/options/background-client';
+import type { BackgroundClient, PageRequest } from '../../extension/pages/background-client';
 import type { OptionsDependencies } from '../../extension/pages/options/dependencies';
 import type { HostAccess } from '../../extension/pages/options/host-access';
 import { OptionsApp } from '../../extension/pages/options/OptionsApp';

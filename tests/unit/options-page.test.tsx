@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapterFromProposal } from '../../extension/pages/options/adapter-from-proposal';
-import { createBackgroundClient, type PageRequest } from '../../extension/pages/options/background-client';
+import { createBackgroundClient, type PageRequest } from '../../extension/pages/background-client';
 import { dryRun } from '../../extension/pages/options/dry-run';
 import { createHostAccess, type PermissionsApi } from '../../extension/pages/options/host-access';
 import type { AdapterProposal, ProbeFindings, Response } from '../../extension/shared/messages';

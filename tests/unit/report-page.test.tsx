@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dutchHolidayTableCalendar } from '../../contract/dutch-holiday-table';
 import { aggregateReport } from '../../extension/background/reporting';
 import { generateSyntheticPractice } from '../../extension/background/synthetic-practice';
-import type { BackgroundClient, PageRequest } from '../../extension/pages/options/background-client';
+import type { BackgroundClient, PageRequest } from '../../extension/pages/background-client';
 import { ReportApp } from '../../extension/pages/report/ReportApp';
 import en from '../../extension/public/_locales/en/messages.json';
 import nl from '../../extension/public/_locales/nl/messages.json';

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BackgroundClient, PageRequest } from '../../extension/pages/options/background-client';
+import type { BackgroundClient, PageRequest } from '../../extension/pages/background-client';
 import { nextListIndex } from '../../extension/pages/worklist/list-navigation';
 import { WorkListApp } from '../../extension/pages/worklist/WorkListApp';
 import en from '../../extension/public/_locales/en/messages.json';

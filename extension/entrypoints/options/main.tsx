@@ -1,18 +1,14 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { OptionsApp } from '../../pages/options/OptionsApp';
-import { createBackgroundClient } from '../../pages/options/background-client';
+import { createBackgroundClient } from '../../pages/background-client';
 import { createDownloader } from '../../pages/download';
 import { createHostAccess } from '../../pages/options/host-access';
-import { createTranslator } from '../../shared/i18n';
-import { localeFromLanguageTag } from '../../shared/locale';
+import { pageLanguage } from '../../pages/page-language';
 import '../../pages/options/options.css';
 
 // Wiring only: the browser's APIs go in, everything else lives in extension/pages/options.
-const t = createTranslator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
-const locale = localeFromLanguageTag(browser.i18n.getUILanguage());
-document.documentElement.lang = locale;
-document.title = t('options_title');
+const { t, locale } = pageLanguage(browser.i18n, document, 'options_title');
 
 render(
   <OptionsApp

@@ -1,17 +1,13 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import { createBackgroundClient } from '../../pages/options/background-client';
+import { createBackgroundClient } from '../../pages/background-client';
 import { ReportApp } from '../../pages/report/ReportApp';
 import { createDownloader } from '../../pages/download';
-import { createTranslator } from '../../shared/i18n';
-import { localeFromLanguageTag } from '../../shared/locale';
+import { pageLanguage } from '../../pages/page-language';
 import '../../pages/report/report.css';
 
 // Wiring only: the browser's APIs go in, everything else lives in extension/pages/report.
-const t = createTranslator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
-const locale = localeFromLanguageTag(browser.i18n.getUILanguage());
-document.documentElement.lang = locale;
-document.title = t('report_title');
+const { t, locale } = pageLanguage(browser.i18n, document, 'report_title');
 
 render(
   <ReportApp

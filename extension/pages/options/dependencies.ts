@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { Translate } from '../../shared/i18n';
 import type { Locale } from '../../shared/locale';
 import type { OptionsRequest, OptionsView, Problem } from '../../shared/messages';
-import type { BackgroundClient } from './background-client';
+import type { BackgroundClient } from '../background-client';
 import type { DownloadText } from '../download';
 import type { HostAccess } from './host-access';
 

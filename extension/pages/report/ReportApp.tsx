@@ -3,7 +3,7 @@ import { localDateOf, PRACTICE_TIME_ZONE } from '../../../contract/working-days'
 import type { MessageKey, Translate } from '../../shared/i18n';
 import type { Locale } from '../../shared/locale';
 import { PILOT_SEED, type ReportPeriod, type ReportView } from '../../shared/report';
-import type { BackgroundClient } from '../options/background-client';
+import type { BackgroundClient } from '../background-client';
 import { Chart } from './Chart';
 import { reportCharts } from './charts';
 import { isLocalDate, PERIOD_PRESETS, presetPeriod, type PeriodPreset } from './periods';

@@ -1,7 +1,7 @@
 import type { Practitioner, ScreeningAnswer } from '../../../contract/referral-bundle';
 import type { LifeDomain } from '../../../contract/referral-contract';
 import type { PracticeUser } from '../../shared/configuration';
-import type { RequestMessage, Response, SendMessage, TabMessage, TriggerSummary } from '../../shared/messages';
+import type { ReferralRequest, RequestMessage, Response, SendMessage, TabMessage, TriggerSummary } from '../../shared/messages';
 import { evaluateScreen, type RuleSetMatch, type Trigger } from '../../shared/rule-engine';
 import type { RuleSet } from '../../shared/rule-set';
 import type { PageContext, PatientOnPage } from '../../shared/sidebar-channel';
@@ -150,6 +150,45 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
     );
   }
 
+  /**
+   * Hands the consented referral to the background — to send (`referral`), or to leave for the
+   * practice assistant (`draft`) — once the GP consented on a positive screen; both wait for the
+   * background's answer in the `submitting` phase.
+   */
+  function hand<T>(
+    what: 'submit' | 'draft',
+    request: (submitted: SidebarState, ruleSetIds: string[], content: Omit<ReferralRequest, 'patient'>) => Promise<Response<T>>,
+    done: (data: T) => SidebarAction,
+  ): void {
+    const submitted = state;
+    const ruleSetIds = positiveRuleSets(submitted, page).map((ruleSet) => ruleSet.id);
+    if (submitted.patientKey === null || submitted.phase !== 'consent' || !submitted.form.consentGiven || ruleSetIds.length === 0) return;
+    dispatch({ type: 'submit-started' });
+    const { form } = submitted;
+    const content: Omit<ReferralRequest, 'patient'> = {
+      answers: submitted.answers,
+      callMoment: form.callMoment,
+      lifeDomains: form.lifeDomains,
+      note: form.note,
+      consentGiven: true,
+      locale: page.locale,
+      practitioner: submitted.referrer,
+      trigger: summarize(submitted.fired[0]?.trigger),
+    };
+    request(submitted, ruleSetIds, content).then(
+      (response) => {
+        // The GP may have opened another patient while the outbox write was under way.
+        if (state.patientKey !== submitted.patientKey) return;
+        dispatch(response.ok ? done(response.data) : { type: 'submit-failed', message: deps.describeSubmitError(response) });
+      },
+      (error: unknown) => {
+        if (state.patientKey !== submitted.patientKey) return;
+        deps.reportError(what, error);
+        dispatch({ type: 'submit-failed', message: deps.describeSubmitError({ ok: false, error: { code: 'internal', message: String(error) } }) });
+      },
+    );
+  }
+
   const actions: SidebarActions = {
     answer: (questionId, answer) => dispatch({ type: 'answered', questionId, answer }),
     goToConsent() {
@@ -180,80 +219,30 @@ export function createSidebarController(deps: SidebarControllerDependencies) {
       dispatch({ type: 'consent-declined' });
     },
     submit() {
-      const submitted = state;
-      const ruleSetIds = positiveRuleSets(submitted, page).map((ruleSet) => ruleSet.id);
-      if (submitted.patientKey === null || submitted.phase !== 'consent' || !submitted.form.consentGiven || ruleSetIds.length === 0) return;
-      dispatch({ type: 'submit-started' });
-      const { form } = submitted;
-      deps
-        .send({
-          type: 'referral/submit',
-          adapterId: page.adapterId,
-          patientKey: submitted.patientKey,
-          ruleSetIds,
-          referral: {
-            patient: { name: form.name, phone: form.phone },
-            answers: submitted.answers,
-            callMoment: form.callMoment,
-            lifeDomains: form.lifeDomains,
-            note: form.note,
-            consentGiven: true,
-            locale: page.locale,
-            practitioner: submitted.referrer,
-            trigger: summarize(submitted.fired[0]?.trigger),
-          },
-        })
-        .then(
-          (response) => {
-            // The GP may have opened another patient while the outbox write was under way.
-            if (state.patientKey !== submitted.patientKey) return;
-            if (response.ok) dispatch({ type: 'referrals-queued', referrals: response.data });
-            else dispatch({ type: 'submit-failed', message: deps.describeSubmitError(response) });
-          },
-          (error: unknown) => {
-            if (state.patientKey !== submitted.patientKey) return;
-            deps.reportError('submit', error);
-            dispatch({ type: 'submit-failed', message: deps.describeSubmitError({ ok: false, error: { code: 'internal', message: String(error) } }) });
-          },
-        );
+      hand(
+        'submit',
+        (submitted, ruleSetIds, content) =>
+          deps.send({
+            type: 'referral/submit',
+            adapterId: page.adapterId,
+            patientKey: submitted.patientKey!,
+            ruleSetIds,
+            referral: { ...content, patient: { name: submitted.form.name, phone: submitted.form.phone } },
+          }),
+        (referrals) => ({ type: 'referrals-queued', referrals }),
+      );
     },
     saveDraft() {
-      const submitted = state;
-      const ruleSetIds = positiveRuleSets(submitted, page).map((ruleSet) => ruleSet.id);
-      if (submitted.patientKey === null || submitted.phase !== 'consent' || !submitted.form.consentGiven || ruleSetIds.length === 0) return;
-      dispatch({ type: 'submit-started' });
-      const { form } = submitted;
-      const phone = form.phone.trim();
-      deps
-        .send({
+      hand('draft', (submitted, ruleSetIds, content) => {
+        const phone = submitted.form.phone.trim();
+        return deps.send({
           type: 'draft/save',
           adapterId: page.adapterId,
-          patientKey: submitted.patientKey,
+          patientKey: submitted.patientKey!,
           ruleSetIds,
-          draft: {
-            patient: { name: form.name, ...(phone ? { phone } : {}) },
-            answers: submitted.answers,
-            callMoment: form.callMoment,
-            lifeDomains: form.lifeDomains,
-            note: form.note,
-            consentGiven: true,
-            locale: page.locale,
-            practitioner: submitted.referrer,
-            trigger: summarize(submitted.fired[0]?.trigger),
-          },
-        })
-        .then(
-          (response) => {
-            if (state.patientKey !== submitted.patientKey) return;
-            if (response.ok) dispatch({ type: 'draft-saved' });
-            else dispatch({ type: 'submit-failed', message: deps.describeSubmitError(response) });
-          },
-          (error: unknown) => {
-            if (state.patientKey !== submitted.patientKey) return;
-            deps.reportError('draft', error);
-            dispatch({ type: 'submit-failed', message: deps.describeSubmitError({ ok: false, error: { code: 'internal', message: String(error) } }) });
-          },
-        );
+          draft: { ...content, patient: { name: submitted.form.name, ...(phone ? { phone } : {}) } },
+        });
+      }, () => ({ type: 'draft-saved' }));
     },
     refused: (act, reason) => dispatch({ type: 'refused', act, reason }),
     async withdraw(referralId) {

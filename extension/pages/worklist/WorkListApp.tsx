@@ -5,7 +5,7 @@ import type { MessageKey, Translate } from '../../shared/i18n';
 import type { Locale } from '../../shared/locale';
 import type { ErrorCode, Problem } from '../../shared/messages';
 import { WORK_LIST_KINDS, type WorkListDetails, type WorkListItem, type WorkListKind, type WorkListView } from '../../shared/work-list';
-import type { BackgroundClient } from '../options/background-client';
+import type { BackgroundClient } from '../background-client';
 import { nextListIndex } from './list-navigation';
 
 /** Everything the work list needs from outside: the browser's APIs in the side panel, fakes in tests. */

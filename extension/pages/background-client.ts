@@ -1,4 +1,4 @@
-import type { OptionsRequest, Response, ResponseMap, SharedRequest } from '../../shared/messages';
+import type { OptionsRequest, Response, ResponseMap, SharedRequest } from '../shared/messages';
 
 /** What the extension's own pages may ask the background; content-script requests are refused from here. */
 export type PageRequest = OptionsRequest | SharedRequest;
