@@ -38,6 +38,8 @@ export default defineConfig({
         },
       },
       browserProject('e2e', ['tests/e2e/**/*.test.ts']),
+      // The paths that matter, the same steps in Chromium and in Firefox ESR (puppeteer-core).
+      browserProject('browsers', ['tests/browsers/**/*.test.ts']),
       // The hostile-page suite: attacks on the built extension in Chromium, the golden manifest,
       // fuzzing of messages and configuration. `npm run test:security`; part of `npm test`.
       browserProject('security', ['tests/security/**/*.test.{ts,tsx}']),

@@ -69,12 +69,14 @@ import {
   PRACTICE_ID_PATTERN,
   pruneSessions,
   readStats,
+  recordProgress,
   recordReferral,
   sharedSecret,
   updateUser,
   upsertPractice,
   USERNAME_PATTERN,
   withdrawReferral,
+  type ProgressChange,
   type Stats,
   type StoredReferral,
 } from './store.js';
@@ -127,6 +129,11 @@ export interface Receiver {
   referrals(): Promise<StoredReferral[]>;
   /** The counters behind /api/stats, read directly from the database. */
   stats(): Promise<Stats>;
+  /**
+   * Records a call or an outcome as a team member does in the inbox, without its pages: for tests of
+   * the way back to the GP that are not about the inbox (the inbox's own tests log in and use it).
+   */
+  recordProgress(referralId: string, change: ProgressChange, actor: string): Promise<StoredReferral | null | 'withdrawn'>;
   /** Stops accepting requests, lets running ones finish, then closes the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -339,6 +346,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     storage: db.kind,
     referrals: () => listAllReferrals(db),
     stats: () => readStats(db),
+    recordProgress: (referralId, change, actor) => recordProgress(db, referralId, change, actor, new Date()),
     close() {
       closing ??= (async () => {
         clearInterval(pruning);

@@ -52,6 +52,11 @@ export interface SidebarFrameHostDependencies {
   isOwnSidebar(port: FramePort): boolean;
   /** Hands over every port that connects to this content script; returns how to stop. */
   onFrameConnect(listener: (port: FramePort) => void): () => void;
+  /**
+   * Firefox, where the frame cannot connect (sidebar-handover.ts): hands the loaded frame its
+   * channel and returns our end. Absent where the frame connects itself.
+   */
+  handOver?(frame: HTMLIFrameElement, key: string): FramePort | null;
   /** A one-time key nobody can guess. */
   randomKey(): string;
   /** The sidebar's frame title (i18n). */
@@ -164,6 +169,14 @@ export function createSidebarFrameHost(deps: SidebarFrameHostDependencies, page:
     frame = doc.createElement('iframe');
     frame.title = deps.title;
     frame.src = deps.frameUrl(key);
+    if (deps.handOver) {
+      const handOver = deps.handOver;
+      const [loaded, loadedKey] = [frame, key];
+      loaded.addEventListener('load', () => {
+        const candidate = handOver(loaded, loadedKey);
+        if (candidate) connected(candidate);
+      }, { once: true });
+    }
     shadow.append(style, frame);
     // The frame starts hidden and shows itself once it has something to show: a new frame shows
     // what the last one showed only after it has caught up.

@@ -4,6 +4,7 @@ import { createConfigurationService } from '../background/configuration/configur
 import { adapterTemplates, bundledDefaults } from '../background/configuration/defaults';
 import { createAuditLog, createWorkstationStore } from '../background/audit-log';
 import { openVroegsignaalDatabase } from '../background/database';
+import { keepStoragePersistent } from '../background/persistent-storage';
 import { createRetention } from '../background/retention';
 import { createDeliveryService, endpointDestination } from '../background/delivery';
 import { adapterOrigins, EHR_CONTENT_SCRIPT_FILE, syncEhrContentScript, type EhrAccessApis } from '../background/ehr-access';
@@ -46,13 +47,13 @@ export default defineBackground(() => {
     if (alarm.name === RETENTION_ALARM) void services.then(({ retention, unreadBadge }) => retention.purge().finally(() => unreadBadge.refresh())).catch(log('retention'));
   });
   // The toolbar button opens the assistant's work list in the browser's side panel. Chrome does that
-  // itself once told to; Firefox (Manifest V2) opens its sidebar from the click, which is a user action.
+  // itself once told to; Firefox opens its sidebar from the click, which is the user action it needs.
   const sidePanel = (globalThis as { chrome?: { sidePanel?: { setPanelBehavior?: (behavior: { openPanelOnActionClick: boolean }) => Promise<void> } } }).chrome?.sidePanel;
   if (sidePanel?.setPanelBehavior) void sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(log('side panel'));
   else {
     // Firefox's sidebarAction is not in the Chrome-shaped types.
     const sidebarAction = (browser as unknown as { sidebarAction?: { open(): Promise<void> } }).sidebarAction;
-    if (sidebarAction && browser.browserAction) browser.browserAction.onClicked.addListener(() => void sidebarAction.open().catch(log('side panel')));
+    if (sidebarAction) browser.action.onClicked.addListener(() => void sidebarAction.open().catch(log('side panel')));
   }
   // Alarms may not survive a browser restart; the outbox and the poll schedule do, so look at them on every start.
   browser.runtime.onStartup.addListener(() => void services.then(({ delivery, statusPoll }) => Promise.all([delivery.deliverDue(), statusPoll.pollDue()])).catch(log('resume')));
@@ -81,8 +82,7 @@ export default defineBackground(() => {
 
 /** Shows on a tab's toolbar button that screening is off there, and why (or clears it). */
 function showPageHealth(tabId: number, problem: PageHealthProblem | null): void {
-  // Manifest V2 (Firefox) calls the toolbar button browserAction.
-  const action = browser.action ?? browser.browserAction;
+  const action = browser.action;
   const t = (key: MessageKey, substitutions?: string[]) => browser.i18n.getMessage(key, substitutions);
   const reason = problem === 'no-contact' ? t('badgeReason_no_contact') : t('badgeReason_sidebar_blocked');
   const quietly = (promise: Promise<unknown>) => void promise.catch(() => {}); // the tab may be gone
@@ -137,6 +137,11 @@ async function start() {
   }
 
   const db = await openVroegsignaalDatabase();
+  void keepStoragePersistent(globalThis.navigator?.storage)
+    .then((persistence) => {
+      if (persistence === 'best-effort') console.warn('[Vroegsignaal] the browser may clear this extension’s storage when the disk runs full');
+    })
+    .catch((error: unknown) => console.error('[Vroegsignaal] storage', error));
   // The one writer of the audit log; ready() moves the lines of versions 1–2 into its chain once.
   const auditLog = createAuditLog({
     db,
@@ -222,7 +227,7 @@ async function start() {
     setTimeout: (callback, ms) => setTimeout(callback, ms),
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   });
-  const action = browser.action ?? browser.browserAction;
+  const action = browser.action;
   const unreadBadge = createUnreadBadge({
     count: () => workList.unreadCount(),
     show: async (text) => {

@@ -63,3 +63,18 @@ export function isSidebarPageUrl(url: string | undefined): boolean {
   const parsed = new URL(url);
   return (parsed.protocol === 'chrome-extension:' || parsed.protocol === 'moz-extension:') && parsed.pathname === SIDEBAR_PAGE_PATH;
 }
+
+/**
+ * Firefox gives an extension page framed in a web page no `tabs` API, so the sidebar frame cannot
+ * open a port to its tab's content script there. Instead the content script hands the frame one end
+ * of a MessageChannel, posted straight to the frame's window (the page cannot intercept a message
+ * to a frame it cannot reach) with the frame's one-time key, which only the content script and the
+ * frame know: the frame takes the first port that comes with its key, from its parent, and no other.
+ */
+export const SIDEBAR_HANDOVER_TYPE = 'vroegsignaal-sidebar-port';
+
+/** The handover message that comes with the port (see SIDEBAR_HANDOVER_TYPE). */
+export interface SidebarHandover {
+  type: typeof SIDEBAR_HANDOVER_TYPE;
+  key: string;
+}

@@ -68,7 +68,6 @@ export async function launchPlainChromium(options: { display?: string; locale?: 
 
 async function launchChromium(options: { display?: string; userDataDir?: string; locale?: string; extension: boolean }) {
   const locale = options.locale ?? 'nl-NL';
-  const posixLocale = locale.replace('-', '_');
   const ownProfile = !options.userDataDir;
   const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'vroegsignaal-profile-')));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -76,21 +75,34 @@ async function launchChromium(options: { display?: string; userDataDir?: string;
     headless: options.display === undefined,
     viewport: { width: 1400, height: 860 },
     locale,
-    args: [
-      ...(options.extension ? [`--disable-extensions-except=${CHROME_EXTENSION_DIR}`, `--load-extension=${CHROME_EXTENSION_DIR}`] : ['--disable-extensions']),
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--window-position=0,0',
-      '--window-size=1400,900',
-      `--lang=${locale}`,
-    ],
-    // On Linux, Chromium takes its UI language from the environment.
-    env: { ...process.env, LANGUAGE: posixLocale, LANG: `${posixLocale}.UTF-8`, ...(options.display ? { DISPLAY: options.display } : {}) },
+    args: chromiumArguments({ locale, extension: options.extension }),
+    env: chromiumEnvironment({ locale, display: options.display }),
   });
   return { context, ownProfile, userDataDir };
+}
+
+/**
+ * Chromium's command line for the tests, the demo and the benchmarks, whichever library drives it:
+ * the built extension loaded unpacked (or none), no background traffic, a fixed window.
+ */
+export function chromiumArguments(options: { locale: string; extension: boolean }): string[] {
+  return [
+    ...(options.extension ? [`--disable-extensions-except=${CHROME_EXTENSION_DIR}`, `--load-extension=${CHROME_EXTENSION_DIR}`] : ['--disable-extensions']),
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    '--window-position=0,0',
+    '--window-size=1400,900',
+    `--lang=${options.locale}`,
+  ];
+}
+
+/** Chromium's environment: on Linux it takes its UI language from there; `display` is an X display. */
+export function chromiumEnvironment(options: { locale: string; display?: string | undefined }): Record<string, string | undefined> {
+  const posixLocale = options.locale.replace('-', '_');
+  return { ...process.env, LANGUAGE: posixLocale, LANG: `${posixLocale}.UTF-8`, ...(options.display ? { DISPLAY: options.display } : {}) };
 }

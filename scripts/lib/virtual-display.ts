@@ -89,7 +89,8 @@ const PROBES = [
  * and Enter presses it. The caller checks the outcome on the page (what was granted); this waits
  * until the dimming is gone, or a few seconds. Needs xwd (x11-apps) and xdotool.
  */
-export async function acceptPermissionPrompt(display: string, trigger: () => Promise<void>): Promise<void> {
+export async function acceptPermissionPrompt(display: string, trigger: () => Promise<void>, browser: 'chromium' | 'firefox' = 'chromium'): Promise<void> {
+  if (browser === 'firefox') return acceptFirefoxPermissionPrompt(display, trigger);
   const before = await screenPixels(display, PROBES);
   await trigger();
   const deadline = Date.now() + 10_000;
@@ -109,4 +110,32 @@ export async function acceptPermissionPrompt(display: string, trigger: () => Pro
     if (now.filter((pixel, i) => brightness(pixel) > brightness(dimmed[i]!) * 1.25 + 10).length >= 2) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+// Points inside the panel Firefox drops from its toolbar's extensions button at the top right.
+const FIREFOX_PANEL_PROBES = [
+  [1000, 105],
+  [1150, 160],
+  [1250, 230],
+  [1320, 270],
+] as const;
+
+/**
+ * Firefox's version of the above: its prompt ("Vroegsignaal vraagt om aanvullende instellingen") is a
+ * panel under the toolbar, over the page's top right corner, with "Weigeren" and "Toestaan". Once
+ * the panel is seen, Alt+T — the access key of "Toestaan" in the Dutch Firefox the tests run — allows.
+ */
+async function acceptFirefoxPermissionPrompt(display: string, trigger: () => Promise<void>): Promise<void> {
+  const before = await screenPixels(display, FIREFOX_PANEL_PROBES);
+  await trigger();
+  const changed = async () => (await screenPixels(display, FIREFOX_PANEL_PROBES)).filter((pixel, i) => pixel !== before[i]).length;
+  const deadline = Date.now() + 10_000;
+  while ((await changed()) < 3) {
+    if (Date.now() > deadline) throw new Error('Firefox showed no permission prompt within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await run('xdotool', ['key', 'alt+t'], { env: { ...process.env, DISPLAY: display } });
+  const settled = Date.now() + 5_000;
+  while (Date.now() < settled && (await changed()) >= 3) await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -12,15 +12,11 @@ import { importConfiguration, waitUntilWatched } from '../../scripts/lib/practic
 import { startVirtualDisplay } from '../../scripts/lib/virtual-display';
 
 /**
- * Everything an end-to-end test needs running for real: the demo HIS and the reference receiver on
- * free ports (so tests, the demo and another checkout can run side by side), a virtual display, and
- * Chromium with the built extension — configured for the demo practice through its options page, as
- * an administrator would (`configure: false` leaves it as installed).
+ * The servers every end-to-end test runs against, for real: the demo HIS and the reference receiver
+ * on free ports (so tests, the demo and another checkout can run side by side), and a virtual
+ * display for the browser's window. Whichever browser the test drives.
  */
-export async function startEnvironment(options: { configure?: boolean; locale?: string } = {}) {
-  if (!existsSync(join(CHROME_EXTENSION_DIR, 'manifest.json'))) {
-    throw new Error(`No built extension in ${CHROME_EXTENSION_DIR}: run "npx wxt build" first (npm test does).`);
-  }
+export async function startServers() {
   const receiverDir = await mkdtemp(join(tmpdir(), 'vroegsignaal-receiver-'));
   const quiet = () => {};
   const display = await startVirtualDisplay();
@@ -29,28 +25,25 @@ export async function startEnvironment(options: { configure?: boolean; locale?: 
   let receiver: Receiver | null = await startReceiver({ port: 0, dataDir: receiverDir, log: quiet, provision });
   const receiverPort = receiver.port;
   const receiverUrl = receiver.url;
-  const browser: ExtensionBrowser = await launchWithExtension({ display: display.display, ...(options.locale ? { locale: options.locale } : {}) });
-  const configuration = demoPracticeConfiguration({ ehr: ehr.url, receiver: receiverUrl });
-  if (options.configure ?? true) {
-    const optionsPage = await importConfiguration(browser, configuration);
-    await optionsPage.close();
-    await waitUntilWatched(browser, ehr.url);
-  }
-
+  const running = () => {
+    if (!receiver) throw new Error('the receiver is stopped');
+    return receiver;
+  };
   return {
     ehrUrl: ehr.url,
     receiverUrl,
-    browser,
     display: display.display,
-    configuration,
+    /** The demo practice's configuration file for these servers. */
+    configuration: demoPracticeConfiguration({ ehr: ehr.url, receiver: receiverUrl }),
     /** What the receiver's database holds (read in-process: the inbox itself needs a login). */
     async referrals(): Promise<StoredReferral[]> {
-      if (!receiver) throw new Error('the receiver is stopped');
-      return receiver.referrals();
+      return running().referrals();
     },
     async stats(): Promise<Stats> {
       return (await (await fetch(`${receiverUrl}/api/stats`)).json()) as Stats;
     },
+    /** Records what the social team records in its inbox (see Receiver.recordProgress). */
+    recordProgress: (...args: Parameters<Receiver['recordProgress']>) => running().recordProgress(...args),
     /** Takes the social team's endpoint off the air (connection refused). */
     async stopReceiver(): Promise<void> {
       await receiver?.close();
@@ -60,11 +53,38 @@ export async function startEnvironment(options: { configure?: boolean; locale?: 
       receiver ??= await startReceiver({ port: receiverPort, dataDir: receiverDir, log: quiet, provision });
     },
     async close(): Promise<void> {
-      await browser.close();
       await receiver?.close();
       await ehr.close();
       await display.close();
       await rm(receiverDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Servers = Awaited<ReturnType<typeof startServers>>;
+
+/**
+ * Everything an end-to-end test in Chromium needs: the servers, and Chromium with the built
+ * extension — configured for the demo practice through its options page, as an administrator would
+ * (`configure: false` leaves it as installed).
+ */
+export async function startEnvironment(options: { configure?: boolean; locale?: string } = {}) {
+  if (!existsSync(join(CHROME_EXTENSION_DIR, 'manifest.json'))) {
+    throw new Error(`No built extension in ${CHROME_EXTENSION_DIR}: run "npx wxt build" first (npm test does).`);
+  }
+  const servers = await startServers();
+  const browser: ExtensionBrowser = await launchWithExtension({ display: servers.display, ...(options.locale ? { locale: options.locale } : {}) });
+  if (options.configure ?? true) {
+    const optionsPage = await importConfiguration(browser, servers.configuration);
+    await optionsPage.close();
+    await waitUntilWatched(browser, servers.ehrUrl);
+  }
+  return {
+    ...servers,
+    browser,
+    async close(): Promise<void> {
+      await browser.close();
+      await servers.close();
     },
   };
 }

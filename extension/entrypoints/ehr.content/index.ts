@@ -6,6 +6,7 @@ import { startEhrPage } from '../../content/ehr-page';
 import { createLifetime, watchLocation } from '../../content/lifetime';
 import { createPageDock } from '../../content/page-dock';
 import { createSidebarFrameHost, type FramePort } from '../../content/sidebar-frame-host';
+import { handOverChannel } from '../../content/sidebar-handover';
 import type { SendMessage, TabMessage } from '../../shared/messages';
 import { isSidebarPageUrl, SIDEBAR_PAGE_PATH } from '../../shared/sidebar-channel';
 
@@ -53,6 +54,10 @@ export default defineContentScript({
               frameListeners.add(listener);
               return () => frameListeners.delete(listener);
             },
+            // Firefox frames have no tabs API to connect with: we hand them a channel instead.
+            ...(import.meta.env.FIREFOX
+              ? { handOver: (frame: HTMLIFrameElement, key: string) => handOverChannel(frame, key, { extensionId: runtime.id, url: frame.src, origin: runtime.getURL('/').replace(/\/$/, '') }) }
+              : {}),
             randomKey: () => crypto.randomUUID(),
             title: browser.i18n.getMessage('sidebarFrameTitle'),
             reportBlocked: (sidebarBlocked) => void send({ type: 'page/health', sidebarBlocked }).catch(() => lifetime.check()),

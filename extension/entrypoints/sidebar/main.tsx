@@ -7,6 +7,7 @@ import { SIDEBAR_PORT_PREFIX, type ToSidebarFrame } from '../../shared/sidebar-c
 import { createClickGuard, observeVisibility } from '../../pages/sidebar/click-guard';
 import { Sidebar } from '../../pages/sidebar/Sidebar';
 import { startSidebarFrame } from '../../pages/sidebar/sidebar-frame';
+import { receiveHandedPort } from '../../pages/sidebar/handed-port';
 import '../../pages/sidebar/sidebar.css';
 
 // Wiring only: the sidebar page, framed by the EHR content script inside a closed shadow root. It
@@ -18,9 +19,12 @@ const app = document.getElementById('app')!;
 const send = <M extends RequestMessage>(message: M) => browser.runtime.sendMessage(message) as Promise<Response<ResponseMap[M['type']]>>;
 const reportError = (context: string, error: unknown) => console.warn(`[Vroegsignaal] ${context} failed:`, error instanceof Error ? error.message : error);
 
-void send({ type: 'sidebar/attach' }).then((attached) => {
+// Firefox frames have no tabs API: the content script hands them a channel (handed-port.ts).
+const handedPort = import.meta.env.FIREFOX ? receiveHandedPort(window, location.hash.slice(1)) : null;
+
+void send({ type: 'sidebar/attach' }).then(async (attached) => {
   if (!attached.ok) return reportError('attach', attached.error.message);
-  const port = browser.tabs.connect(attached.data.tabId, { frameId: 0, name: SIDEBAR_PORT_PREFIX + location.hash.slice(1) });
+  const port = handedPort ? portOf(await handedPort) : browser.tabs.connect(attached.data.tabId, { frameId: 0, name: SIDEBAR_PORT_PREFIX + location.hash.slice(1) });
   const guard = createClickGuard({
     now: () => performance.now(),
     hasUserActivation: () => navigator.userActivation?.isActive ?? true,
@@ -43,3 +47,13 @@ void send({ type: 'sidebar/attach' }).then((attached) => {
   });
   port.onDisconnect.addListener(() => frame.disconnected());
 }, (error: unknown) => reportError('attach', error));
+
+/** A handed-over MessagePort with the parts of a runtime.Port used above (it never reports a disconnect). */
+function portOf(port: MessagePort) {
+  port.start();
+  return {
+    postMessage: (message: unknown) => port.postMessage(message),
+    onMessage: { addListener: (listener: (message: unknown) => void) => port.addEventListener('message', (event) => listener(event.data)) },
+    onDisconnect: { addListener: (_listener: () => void) => {} },
+  };
+}
