@@ -47,7 +47,18 @@ export default defineConfig({
     // rewriting, no form posts elsewhere; the sidebar may only be framed where WAR allows.
     content_security_policy: { extension_pages: EXTENSION_PAGE_CSP },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'vroegsignaal@vroegsignaal.example', strict_min_version: '128.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'vroegsignaal@vroegsignaal.example',
+              strict_min_version: '128.0',
+              // Firefox's data consent (140+; addons.mozilla.org asks for it when signing): with consent,
+              // the patient's name and phone, read from the EHR page, and the screening answers go to
+              // the practice's social team. Nothing goes anywhere else.
+              data_collection_permissions: { required: ['personallyIdentifyingInfo', 'healthInfo', 'websiteContent'] },
+            },
+          },
+        }
       : {}),
   }),
 });

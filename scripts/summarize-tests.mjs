@@ -3,8 +3,8 @@
 // suites name a browser ("in Chromium", "Firefox ESR") also gets its counts per browser.
 import { readFileSync } from 'node:fs';
 
-/** Which browser a Playwright-only report runs in (tests/browsers names its own). */
-const CHROMIUM_ONLY = new Set(['e2e', 'security', 'budget']);
+/** Where the suites that do not name their browser run (tests/browsers names its own). */
+const RUNS_IN = { e2e: 'Chromium', security: 'Chromium; the manifest checks cover both builds' };
 const BROWSER_SUITE = /^(?:in )?(Chromium|Firefox ESR)$/;
 
 let passed = 0;
@@ -25,7 +25,7 @@ for (const file of process.argv.slice(2)) {
       perBrowser.set(browser, counts);
     }
   }
-  const where = perBrowser.size > 0 ? ` — ${[...perBrowser].map(([browser, counts]) => `${browser}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`).join('; ')}` : CHROMIUM_ONLY.has(name) ? ' (Chromium)' : '';
+  const where = perBrowser.size > 0 ? ` — ${[...perBrowser].map(([browser, counts]) => `${browser}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`).join('; ')}` : RUNS_IN[name] ? ` (${RUNS_IN[name]})` : '';
   console.log(`${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests + report.numTodoTests} skipped${where}`);
   passed += report.numPassedTests;
   failed += report.numFailedTests;

@@ -43,7 +43,8 @@ export interface DrivenBrowser {
   /**
    * Runs `body` (the text of an async function body) in an extension page of its own, where the
    * extension's APIs are `api`: what a test asks the browser about the extension (granted sites,
-   * registered scripts). Both browsers answer the same promise-based calls.
+   * registered scripts). Both browsers answer the same promise-based calls. The first call opens that
+   * page as a new tab, which comes to the front.
    */
   extensionApi<T>(body: string): Promise<T>;
   close(): Promise<void>;

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { originPattern } from '../../extension/shared/page-adapter';
 import type { DrivenBrowser } from './driven-browser';
-import { acceptPermissionPrompt } from './virtual-display';
+import { acceptPermissionPrompt, answerFirefoxPermissionPrompt } from './virtual-display';
 
 /**
  * practice-setup.ts for a browser driven by puppeteer-core (either browser): the administrator picks
  * the configuration file in the options page, presses "Importeren en toegang geven" and allows access
  * at the browser's own prompt. Returns the options page, left open.
  */
-export async function importConfigurationDriven(driven: DrivenBrowser, configuration: unknown): Promise<Page> {
+export async function importConfigurationDriven(driven: DrivenBrowser, configuration: unknown, options: { answer?: 'allow' | 'deny' } = {}): Promise<Page> {
   if (!driven.display) throw new Error('importing a configuration needs a browser with a window (pass a display)');
   const page = await driven.openExtensionPage('/options.html');
   await page.waitForSelector('#practice');
@@ -22,12 +22,20 @@ export async function importConfigurationDriven(driven: DrivenBrowser, configura
     const input = (await page.waitForSelector('#configuration-import')) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(file);
     const importButton = await page.waitForSelector('#transfer .vs-preview button.vs-primary', { timeout: 10_000 });
-    await acceptPermissionPrompt(driven.display, () => importButton!.click(), driven.name);
+    await answerPermissionPrompt(driven, () => importButton!.click(), options.answer ?? 'allow');
     await page.waitForFunction(() => [...document.querySelectorAll('[role="status"]')].some((status) => /Geïmporteerd/.test(status.textContent ?? '')), { timeout: 15_000 });
     return page;
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** Answers the browser's permission prompt that `trigger` brings up (denying is done in Firefox only). */
+export async function answerPermissionPrompt(driven: DrivenBrowser, trigger: () => Promise<void>, answer: 'allow' | 'deny'): Promise<void> {
+  if (!driven.display) throw new Error('a permission prompt needs a browser with a window (pass a display)');
+  if (driven.name === 'firefox') return answerFirefoxPermissionPrompt(driven.display, trigger, answer);
+  if (answer === 'deny') throw new Error('the tests deny a permission prompt in Firefox only');
+  return acceptPermissionPrompt(driven.display, trigger);
 }
 
 /** The match patterns the browser runs the EHR content script on (registered by the background). */

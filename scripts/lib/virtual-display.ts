@@ -89,8 +89,7 @@ const PROBES = [
  * and Enter presses it. The caller checks the outcome on the page (what was granted); this waits
  * until the dimming is gone, or a few seconds. Needs xwd (x11-apps) and xdotool.
  */
-export async function acceptPermissionPrompt(display: string, trigger: () => Promise<void>, browser: 'chromium' | 'firefox' = 'chromium'): Promise<void> {
-  if (browser === 'firefox') return acceptFirefoxPermissionPrompt(display, trigger);
+export async function acceptPermissionPrompt(display: string, trigger: () => Promise<void>): Promise<void> {
   const before = await screenPixels(display, PROBES);
   await trigger();
   const deadline = Date.now() + 10_000;
@@ -112,30 +111,33 @@ export async function acceptPermissionPrompt(display: string, trigger: () => Pro
   }
 }
 
-// Points inside the panel Firefox drops from its toolbar's extensions button at the top right.
-const FIREFOX_PANEL_PROBES = [
-  [1000, 105],
-  [1150, 160],
-  [1250, 230],
-  [1320, 270],
-] as const;
+// A column through the right end of the panel Firefox drops from its toolbar's extensions button: its
+// primary button ("Toestaan", Firefox's blue) sits there, lower or higher as the panel's text runs.
+const FIREFOX_PANEL_COLUMN = Array.from({ length: 96 }, (_, i) => [1300, 110 + i * 4] as const);
+
+/** Firefox's primary-button blue (#0061e0 and its hover shades), which the pages here never use. */
+function isFirefoxBlue(rgb: number): boolean {
+  const [r, g, b] = [(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff];
+  return b > 180 && r < 60 && g > 60 && g < 140;
+}
 
 /**
  * Firefox's version of the above: its prompt ("Vroegsignaal vraagt om aanvullende instellingen") is a
  * panel under the toolbar, over the page's top right corner, with "Weigeren" and "Toestaan". Once
- * the panel is seen, Alt+T — the access key of "Toestaan" in the Dutch Firefox the tests run — allows.
+ * the panel's blue "Toestaan" is on screen, the button's access key answers it — in the Dutch
+ * Firefox the tests run, Alt+T for "Toestaan" and Alt+W for "Weigeren".
  */
-async function acceptFirefoxPermissionPrompt(display: string, trigger: () => Promise<void>): Promise<void> {
-  const before = await screenPixels(display, FIREFOX_PANEL_PROBES);
+export async function answerFirefoxPermissionPrompt(display: string, trigger: () => Promise<void>, answer: 'allow' | 'deny'): Promise<void> {
+  const panelShown = async () => (await screenPixels(display, FIREFOX_PANEL_COLUMN)).some(isFirefoxBlue);
+  if (await panelShown()) throw new Error('a Firefox prompt is already open, or the page shows its blue where the prompt would be');
   await trigger();
-  const changed = async () => (await screenPixels(display, FIREFOX_PANEL_PROBES)).filter((pixel, i) => pixel !== before[i]).length;
   const deadline = Date.now() + 10_000;
-  while ((await changed()) < 3) {
-    if (Date.now() > deadline) throw new Error('Firefox showed no permission prompt within 10 s');
+  while (!(await panelShown())) {
+    if (Date.now() > deadline) throw new Error('Firefox showed no permission prompt within 10 s (is the page that asks the front tab?)');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
-  await run('xdotool', ['key', 'alt+t'], { env: { ...process.env, DISPLAY: display } });
+  await run('xdotool', ['key', answer === 'allow' ? 'alt+t' : 'alt+w'], { env: { ...process.env, DISPLAY: display } });
   const settled = Date.now() + 5_000;
-  while (Date.now() < settled && (await changed()) >= 3) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (Date.now() < settled && (await panelShown())) await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -14,12 +14,13 @@ import { DrivenConsult } from '../../scripts/lib/driven-consult';
 import { importConfigurationDriven, registeredEhrPatterns, untilBackgroundSuspended, waitUntilWatchedDriven } from '../../scripts/lib/driven-setup';
 import { startServers, type Servers } from '../e2e/environment';
 
-const BROWSERS: Array<{ name: BrowserName; title: string }> = [
-  { name: 'chromium', title: 'Chromium' },
-  { name: 'firefox', title: 'Firefox ESR' },
+/** Each browser with the name its suite has ("in Chromium"; scripts/summarize-tests.mjs counts per browser by it). */
+const BROWSERS: Array<[title: string, name: BrowserName]> = [
+  ['Chromium', 'chromium'],
+  ['Firefox ESR', 'firefox'],
 ];
 
-describe.each(BROWSERS)('in $title', ({ name }) => {
+describe.each(BROWSERS)('in %s', (_title, name) => {
   let servers: Servers;
   let driven: DrivenBrowser;
   const pages: Page[] = [];

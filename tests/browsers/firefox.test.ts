@@ -8,12 +8,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ElementHandle } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import eenzaamheid from '../../rules/eenzaamheid.rules.json';
 import { SIDEBAR_HANDOVER_TYPE } from '../../extension/shared/sidebar-channel';
 import { FIREFOX_ADDON_ID, FIREFOX_EXTENSION_PACKAGE, launchDrivenBrowser } from '../../scripts/lib/driven-browser';
 import { DrivenConsult } from '../../scripts/lib/driven-consult';
-import { importConfigurationDriven, untilBackgroundSuspended, waitUntilWatchedDriven } from '../../scripts/lib/driven-setup';
+import { answerPermissionPrompt, importConfigurationDriven, registeredEhrPatterns, untilBackgroundSuspended, waitUntilWatchedDriven } from '../../scripts/lib/driven-setup';
+import { originPattern } from '../../extension/shared/page-adapter';
 import { policyFor } from '../../scripts/policy';
 import { startServers, type Servers } from '../e2e/environment';
 
@@ -27,9 +29,7 @@ afterAll(async () => {
 
 /** A policies.json as a practice's IT writes it: the add-on installed from its .xpi, and `configuration` for it. */
 function practicePolicy(configuration: Record<string, unknown>) {
-  const policy = policyFor(configuration, FIREFOX_ADDON_ID, 'firefox') as { policies: Record<string, unknown> & { '3rdparty': { Extensions: Record<string, Record<string, string>> } } };
-  policy.policies.ExtensionSettings = { [FIREFOX_ADDON_ID]: { installation_mode: 'force_installed', install_url: `file://${FIREFOX_EXTENSION_PACKAGE}` } };
-  return policy;
+  return policyFor(configuration, FIREFOX_ADDON_ID, 'firefox', `file://${FIREFOX_EXTENSION_PACKAGE}`) as { policies: { '3rdparty': { Extensions: Record<string, Record<string, string>> } } };
 }
 
 describe('Firefox ESR', () => {
@@ -109,6 +109,28 @@ describe('Firefox ESR', () => {
       await servers.startReceiver();
       await driven.close().catch(() => {});
       await rm(profile, { recursive: true, force: true });
+    }
+  });
+
+  it('an administrator who answers Firefox’s prompt with “Weigeren” gives no site; “Toegang geven” asks again and then the EHR is watched', async () => {
+    const driven = await launchDrivenBrowser('firefox', { display: servers.display });
+    try {
+      const options = await importConfigurationDriven(driven, servers.configuration, { answer: 'deny' });
+      const said = await options.evaluate(() => [...document.querySelectorAll('[role="status"]')].map((status) => status.textContent ?? '').join(' '));
+      expect(said).toMatch(/Geen toegang tot: http:\/\/127\.0\.0\.1:\d+/);
+      expect(await driven.extensionApi<string[]>('return (await api.permissions.getAll()).origins;')).toEqual([]);
+      expect(await registeredEhrPatterns(driven)).toEqual([]);
+
+      // The prompt shows over the tab that asks, which must be in front (the API calls above opened another).
+      await options.bringToFront();
+      const grant = await options.evaluateHandle(() => [...document.querySelectorAll('#adapters button')].find((button) => button.textContent?.trim() === 'Toegang geven'));
+      const button = grant.asElement() as ElementHandle<Element> | null;
+      expect(button).not.toBeNull();
+      await answerPermissionPrompt(driven, () => button!.click(), 'allow');
+      await waitUntilWatchedDriven(driven, servers.ehrUrl);
+      expect(await registeredEhrPatterns(driven)).toEqual([originPattern(servers.ehrUrl, 'firefox')]);
+    } finally {
+      await driven.close();
     }
   });
 

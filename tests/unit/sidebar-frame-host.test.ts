@@ -40,10 +40,11 @@ const hosts: Array<{ remove(): void }> = [];
 let blockedReports: boolean[];
 let keys: number;
 
-function host() {
+function host(extra: Partial<Parameters<typeof createSidebarFrameHost>[0]> = {}) {
   const lifetime = createLifetime(() => true);
   const link = createSidebarFrameHost(
     {
+      ...extra,
       document,
       lifetime,
       dock: createPageDock(document),
@@ -80,6 +81,29 @@ afterEach(() => {
 });
 
 describe('the sidebar frame host in the EHR page', () => {
+  it('in Firefox, hands the loaded frame its channel once, and rebuilds the frame when it loads again', async () => {
+    const handed: Array<{ frame: HTMLIFrameElement; key: string; port: ReturnType<typeof fakePort> }> = [];
+    const { link } = host({
+      handOver: (frame, key) => {
+        const port = fakePort(`${SIDEBAR_PORT_PREFIX}${key}`);
+        handed.push({ frame, key, port });
+        return port;
+      },
+    });
+    link.patientChanged({ key: 'P-1001', name: 'Mila Voorbeeld', phone: '06-99990001', birthDate: '' }, {});
+    await vi.waitFor(() => expect(handed).toHaveLength(1));
+    expect(handed[0]!.key).toBe('key-1');
+    expect(handed[0]!.port.received.map((message) => message.type)).toEqual(['session', 'patient']);
+    // A later load of the same element is not handed a second channel (the first is in use).
+    handed[0]!.frame.dispatchEvent(new Event('load'));
+    expect(handed).toHaveLength(1);
+    // Its channel going away means something navigated the frame: a new frame, with a new key.
+    handed[0]!.port.drop();
+    await vi.waitFor(() => expect(handed).toHaveLength(2));
+    expect(handed[1]!.key).toBe('key-2');
+    expect(handed[1]!.port.received.map((message) => message.type)).toEqual(['session', 'patient']);
+  });
+
   it('puts an empty host on <html> whose shadow root the page cannot open', () => {
     host();
     const element = hostElement()!;
