@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +15,10 @@ export type BrowserName = 'chromium' | 'firefox';
 
 /** Where `wxt build -b firefox` puts the Firefox extension; `wxt zip -b firefox` packs it as an .xpi. */
 export const FIREFOX_EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/firefox-mv3');
-export const FIREFOX_EXTENSION_PACKAGE = resolve(import.meta.dirname, '../../.output/vroegsignaal-0.1.0-firefox.zip');
+const ROOT = resolve(import.meta.dirname, '../..');
+const { name: packageName, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+/** WXT's artifact name: `{name}-{version}-{browser}.zip`. */
+export const FIREFOX_EXTENSION_PACKAGE = join(ROOT, '.output', `${packageName}-${version}-firefox.zip`);
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 /** The add-on id in the Firefox manifest (wxt.config.ts); Firefox's policies name the add-on by it. */
 export const FIREFOX_ADDON_ID = 'vroegsignaal@vroegsignaal.example';
@@ -67,6 +71,9 @@ export interface LaunchOptions {
 
 /** Starts `name` with the built extension in a fresh profile. */
 export async function launchDrivenBrowser(name: BrowserName, options: LaunchOptions = {}): Promise<DrivenBrowser> {
+  const built = name === 'chromium' ? [join(CHROME_EXTENSION_DIR, 'manifest.json')] : [join(FIREFOX_EXTENSION_DIR, 'manifest.json'), FIREFOX_EXTENSION_PACKAGE];
+  const missing = built.filter((file) => !existsSync(file));
+  if (missing.length > 0) throw new Error(`not built: ${missing.join(', ')} — run "npx wxt build && npx wxt zip -b firefox" first (npm test does)`);
   return name === 'chromium' ? launchChromium(options) : launchFirefox(options);
 }
 
@@ -122,7 +129,7 @@ async function launchFirefox(options: LaunchOptions): Promise<DrivenBrowser> {
       MOZ_REMOTE_ALLOW_SYSTEM_ACCESS: '1',
     },
   });
-  const installedByPolicy = JSON.stringify(options.firefoxPolicy ?? {}).includes('"ExtensionSettings"');
+  const installedByPolicy = (options.firefoxPolicy as { policies?: { ExtensionSettings?: Record<string, unknown> } } | undefined)?.policies?.ExtensionSettings?.[FIREFOX_ADDON_ID] !== undefined;
   if (!installedByPolicy) await browser.installExtension(FIREFOX_EXTENSION_DIR);
   const extensionOrigin = `moz-extension://${TEST_EXTENSION_UUID}`;
   const openExtensionPage = async (path: string) => {
