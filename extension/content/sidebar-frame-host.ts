@@ -90,7 +90,7 @@ export function placementProblem(doc: Document, host: Element, frame: Element, x
   if (box.left < 0 || box.top < 0 || box.right > view.innerWidth + 0.5 || box.bottom > view.innerHeight + 0.5) return 'off-screen';
   const point = { x: box.left + x, y: box.top + y };
   if (point.x < box.left || point.x > box.right || point.y < box.top || point.y > box.bottom) return 'covered';
-  if (doc.elementsFromPoint(point.x, point.y)[0] !== host) return 'covered';
+  if (doc.elementsFromPoint(point.x, point.y)[0] !== host || paintedAbove(doc, host, point)) return 'covered';
   if (typeof host.checkVisibility === 'function' && !host.checkVisibility({ opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true })) {
     return 'hidden';
   }
@@ -101,6 +101,34 @@ export function placementProblem(doc: Document, host: Element, frame: Element, x
     if (element !== host && style.transform !== 'none') return 'hidden';
   }
   return null;
+}
+
+/**
+ * Whether something of the page may be painted over the host at `point` while letting clicks through
+ * (`pointer-events: none`), which hit testing does not see. The host is the last child of <html>
+ * with the highest z-index, so only these can be above it: what the page put after it in <html>, the
+ * top layer (an open popover, a fullscreen element) and <html>'s own ::after. Chromium's occlusion
+ * tracking (IntersectionObserver v2) sees such a cover from the frame as well; Firefox has none, so
+ * there this is the check.
+ */
+function paintedAbove(doc: Document, host: Element, point: { x: number; y: number }): boolean {
+  const covers = (element: Element) => {
+    const box = element.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && point.x >= box.left && point.x <= box.right && point.y >= box.top && point.y <= box.bottom;
+  };
+  for (let sibling = host.nextElementSibling; sibling; sibling = sibling.nextElementSibling) {
+    if (covers(sibling) || [...sibling.querySelectorAll('*')].some(covers)) return true;
+  }
+  let popovers: Element[] = [];
+  try {
+    popovers = [...doc.querySelectorAll(':popover-open')];
+  } catch {
+    // A browser without popovers has none open.
+  }
+  if (popovers.some(covers)) return true;
+  if (doc.fullscreenElement && doc.fullscreenElement !== host && covers(doc.fullscreenElement)) return true;
+  const after = doc.defaultView?.getComputedStyle(doc.documentElement, '::after');
+  return Boolean(after && after.content !== 'none' && after.content !== 'normal' && after.display !== 'none');
 }
 
 /**

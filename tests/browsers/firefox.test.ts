@@ -12,6 +12,7 @@ import type { ElementHandle } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import eenzaamheid from '../../rules/eenzaamheid.rules.json';
 import { SIDEBAR_HANDOVER_TYPE } from '../../extension/shared/sidebar-channel';
+import { MIN_VISIBLE_MS } from '../../extension/pages/sidebar/click-guard';
 import { FIREFOX_ADDON_ID, FIREFOX_EXTENSION_PACKAGE, launchDrivenBrowser } from '../../scripts/lib/driven-browser';
 import { DrivenConsult } from '../../scripts/lib/driven-consult';
 import { answerPermissionPrompt, importConfigurationDriven, registeredEhrPatterns, untilBackgroundSuspended, waitUntilWatchedDriven } from '../../scripts/lib/driven-setup';
@@ -129,6 +130,53 @@ describe('Firefox ESR', () => {
       await answerPermissionPrompt(driven, () => button!.click(), 'allow');
       await waitUntilWatchedDriven(driven, servers.ehrUrl);
       expect(await registeredEhrPatterns(driven)).toEqual([originPattern(servers.ehrUrl, 'firefox')]);
+    } finally {
+      await driven.close();
+    }
+  });
+
+  it('refuses to send under a click-through cover or popover (no occlusion tracking in Firefox: the content script sees them), and sends once they are gone', async () => {
+    const driven = await launchDrivenBrowser('firefox', { display: servers.display });
+    try {
+      (await importConfigurationDriven(driven, servers.configuration)).close();
+      await waitUntilWatchedDriven(driven, servers.ehrUrl);
+      const page = await driven.newPage();
+      await page.bringToFront();
+      const consult = new DrivenConsult(page);
+      await consult.open(servers.ehrUrl, 'P-1006');
+      await consult.typeCode('N01');
+      await consult.screenPositiveAndConsent('Onder een deken versturen?');
+      const posts = (await servers.stats()).posts;
+      const attacks = {
+        cover: () => {
+          const cover = document.createElement('div');
+          cover.id = 'attack';
+          cover.textContent = 'Alles in orde — klik op de knop rechtsonder';
+          cover.style.cssText = 'position:fixed;inset:0 0 0 auto;width:420px;background:#fff;z-index:2147483647;pointer-events:none;';
+          document.documentElement.append(cover);
+        },
+        popover: () => {
+          const cover = document.createElement('div');
+          cover.id = 'attack';
+          cover.popover = 'manual';
+          cover.textContent = 'Alles in orde — klik op de knop rechtsonder';
+          cover.style.cssText = 'position:fixed;inset:0 0 0 auto;margin:0;width:420px;height:100vh;background:#fff;border:0;pointer-events:none;';
+          document.body.append(cover);
+          cover.showPopover();
+        },
+      };
+      for (const [name, attack] of Object.entries(attacks)) {
+        await page.evaluate(attack);
+        await consult.send();
+        await consult.waitForText(/Niet verstuurd: iets van de pagina lag over de zijbalk/);
+        await consult.pause(500);
+        expect((await servers.stats()).posts, name).toBe(posts);
+        await page.evaluate(() => document.getElementById('attack')?.remove());
+      }
+      await consult.pause(MIN_VISIBLE_MS + 300);
+      await consult.send();
+      await consult.waitForText(/Afgeleverd bij Sociaal wijkteam \(demo\)/, 15_000);
+      expect((await servers.stats()).posts).toBe(posts + 1);
     } finally {
       await driven.close();
     }
