@@ -103,6 +103,17 @@ describe.each(BROWSERS)('in %s', (_title, name) => {
     expect((await servers.stats()).posts).toBe(before.posts + 1);
   });
 
+  it('gives no sidebar on the same host under another port (in Firefox the content script runs there, since its patterns have no port, and stays idle)', async () => {
+    const page = await driven.newPage();
+    pages.push(page);
+    await page.goto(`${servers.receiverUrl}/`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await page.evaluate(() => document.querySelectorAll('vroegsignaal-sidebar').length)).toBe(0);
+    // The EHR on that same host does get it, so the check above is not vacuous.
+    const consult = await consultFor('P-1002');
+    expect(await consult.page.evaluate(() => document.querySelectorAll('vroegsignaal-sidebar').length)).toBe(1);
+  });
+
   it('keeps a referral in its outbox while the receiver is down and delivers it exactly once when it is back', async () => {
     await servers.stopReceiver();
     let consult: DrivenConsult;
