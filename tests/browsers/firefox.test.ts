@@ -8,12 +8,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ElementHandle } from 'puppeteer-core';
+import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import eenzaamheid from '../../rules/eenzaamheid.rules.json';
 import { SIDEBAR_HANDOVER_TYPE } from '../../extension/shared/sidebar-channel';
 import { MIN_VISIBLE_MS } from '../../extension/pages/sidebar/click-guard';
-import { FIREFOX_ADDON_ID, FIREFOX_EXTENSION_PACKAGE, launchDrivenBrowser } from '../../scripts/lib/driven-browser';
+import { FIREFOX_ADDON_ID, FIREFOX_EXTENSION_PACKAGE, launchDrivenBrowser, type DrivenBrowser } from '../../scripts/lib/driven-browser';
 import { DrivenConsult } from '../../scripts/lib/driven-consult';
 import { answerPermissionPrompt, importConfigurationDriven, registeredEhrPatterns, untilBackgroundSuspended, waitUntilWatchedDriven } from '../../scripts/lib/driven-setup';
 import { originPattern } from '../../extension/shared/page-adapter';
@@ -31,6 +31,31 @@ afterAll(async () => {
 /** A policies.json as a practice's IT writes it: the add-on installed from its .xpi, and `configuration` for it. */
 function practicePolicy(configuration: Record<string, unknown>) {
   return policyFor(configuration, FIREFOX_ADDON_ID, 'firefox', `file://${FIREFOX_EXTENSION_PACKAGE}`) as { policies: { '3rdparty': { Extensions: Record<string, Record<string, string>> } } };
+}
+
+/** Configures `driven` for the demo practice through its options page, as the administrator does. */
+async function configure(driven: DrivenBrowser): Promise<void> {
+  (await importConfigurationDriven(driven, servers.configuration)).close();
+  await waitUntilWatchedDriven(driven, servers.ehrUrl);
+}
+
+/** A new tab in front for a consult; `prepare` runs before a page loads in it (to plant the page's own script). */
+async function consultTab(driven: DrivenBrowser, prepare?: (page: Page) => Promise<unknown>): Promise<DrivenConsult> {
+  const page = await driven.newPage();
+  await page.bringToFront();
+  await prepare?.(page);
+  return new DrivenConsult(page);
+}
+
+/** Runs `test` in a Firefox with the add-on (temporary), configured for the demo practice; closes it after. */
+async function inConfiguredFirefox(test: (driven: DrivenBrowser) => Promise<void>): Promise<void> {
+  const driven = await launchDrivenBrowser('firefox', { display: servers.display });
+  try {
+    await configure(driven);
+    await test(driven);
+  } finally {
+    await driven.close();
+  }
 }
 
 describe('Firefox ESR', () => {
@@ -78,15 +103,12 @@ describe('Firefox ESR', () => {
     const policy = practicePolicy({});
     let driven = await launchDrivenBrowser('firefox', { display: servers.display, firefoxPolicy: policy, userDataDir: profile });
     try {
-      (await importConfigurationDriven(driven, servers.configuration)).close();
-      await waitUntilWatchedDriven(driven, servers.ehrUrl);
+      await configure(driven);
       // The outbox and the audit log are kept when the disk runs full (unlimitedStorage → persist()).
       expect(await driven.extensionApi<boolean>('return navigator.storage.persisted();')).toBe(true);
 
       await servers.stopReceiver();
-      const page = await driven.newPage();
-      await page.bringToFront();
-      const consult = new DrivenConsult(page);
+      const consult = await consultTab(driven);
       await consult.open(servers.ehrUrl, 'P-1003');
       await consult.typeCode('P01');
       await consult.screenPositiveAndConsent('Na de herstart versturen.');
@@ -136,13 +158,9 @@ describe('Firefox ESR', () => {
   });
 
   it('refuses to send under a click-through cover or popover (no occlusion tracking in Firefox: the content script sees them), and sends once they are gone', async () => {
-    const driven = await launchDrivenBrowser('firefox', { display: servers.display });
-    try {
-      (await importConfigurationDriven(driven, servers.configuration)).close();
-      await waitUntilWatchedDriven(driven, servers.ehrUrl);
-      const page = await driven.newPage();
-      await page.bringToFront();
-      const consult = new DrivenConsult(page);
+    await inConfiguredFirefox(async (driven) => {
+      const consult = await consultTab(driven);
+      const page = consult.page;
       await consult.open(servers.ehrUrl, 'P-1006');
       await consult.typeCode('N01');
       await consult.screenPositiveAndConsent('Onder een deken versturen?');
@@ -177,20 +195,13 @@ describe('Firefox ESR', () => {
       await consult.send();
       await consult.waitForText(/Afgeleverd bij Sociaal wijkteam \(demo\)/, 15_000);
       expect((await servers.stats()).posts).toBe(posts + 1);
-    } finally {
-      await driven.close();
-    }
+    });
   });
 
   it('the sidebar takes its channel only from the content script: the page cannot reach the frame, its look-alike handovers get nothing, and the frame’s key is nowhere in the page', async () => {
-    const driven = await launchDrivenBrowser('firefox', { display: servers.display });
-    try {
-      (await importConfigurationDriven(driven, servers.configuration)).close();
-      await waitUntilWatchedDriven(driven, servers.ehrUrl);
-      const page = await driven.newPage();
-      await page.bringToFront();
+    await inConfiguredFirefox(async (driven) => {
       // Before any of the extension's script: the page offers its own channel to every frame, all the time.
-      await page.evaluateOnNewDocument((type: string) => {
+      const plantAttack = (page: Page) => page.evaluateOnNewDocument((type: string) => {
         const heard: unknown[] = [];
         const seen = { frames: 0 };
         Object.assign(window, { heard, seen });
@@ -203,7 +214,8 @@ describe('Firefox ESR', () => {
           }
         }, 5);
       }, SIDEBAR_HANDOVER_TYPE);
-      const consult = new DrivenConsult(page);
+      const consult = await consultTab(driven, plantAttack);
+      const page = consult.page;
       await consult.open(servers.ehrUrl, 'P-1002');
       await consult.typeCode('N01');
       await consult.waitForText('Aanleiding: N01 Hoofdpijn');
@@ -226,8 +238,6 @@ describe('Firefox ESR', () => {
       expect(pageSees.timeline).not.toContain(key);
       expect(pageSees.timeline).not.toContain('moz-extension:');
       expect(pageSees.html).not.toContain(key);
-    } finally {
-      await driven.close();
-    }
+    });
   });
 });
