@@ -1,7 +1,7 @@
 import type { ScreeningAnswer } from '../../contract/referral-bundle';
 import { enabledRuleSets, type PracticeConfiguration } from '../shared/configuration';
 import { evaluateScreen } from '../shared/rule-engine';
-import type { Problem, ReferralRequest, ReferralStatus, Suppression, TriggerSummary } from '../shared/messages';
+import type { Problem, ReferralRequest, ReferralStatus, SidebarRequest, Suppression, TriggerSummary } from '../shared/messages';
 import type { RuleSet } from '../shared/rule-set';
 import type { Practitioner } from '../../contract/referral-bundle';
 import type { AuditDraft, AuditLog, AuditTransaction } from './audit-log';
@@ -105,14 +105,7 @@ export function createScreeningService(deps: ScreeningServiceDependencies) {
      */
     async recordScreening(
       patientHash: string,
-      message: {
-        ruleSetIds: string[];
-        outcome: 'negative' | 'dismissed' | 'consent-declined';
-        reason?: 'not-now' | 'not-relevant';
-        trigger: TriggerSummary;
-        answers?: Record<string, ScreeningAnswer>;
-        practitioner?: Practitioner;
-      },
+      message: Pick<Extract<SidebarRequest, { type: 'screening/recorded' }>, 'ruleSetIds' | 'outcome' | 'reason' | 'trigger' | 'answers' | 'practitioner'>,
     ): Promise<Problem[]> {
       const configuration = await deps.configuration();
       const ruleSets = message.ruleSetIds.map((id) => configuration.ruleSets.find((ruleSet) => ruleSet.id === id));

@@ -5,6 +5,8 @@ import { createBackgroundClient } from '../../pages/background-client';
 import { createDownloader } from '../../pages/download';
 import { createHostAccess } from '../../pages/options/host-access';
 import { pageLanguage } from '../../pages/page-language';
+import '../../pages/palette.css';
+import '../../pages/plain-page.css';
 import '../../pages/options/options.css';
 
 // Wiring only: the browser's APIs go in, everything else lives in extension/pages/options.

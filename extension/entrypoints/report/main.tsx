@@ -4,6 +4,8 @@ import { createBackgroundClient } from '../../pages/background-client';
 import { ReportApp } from '../../pages/report/ReportApp';
 import { createDownloader } from '../../pages/download';
 import { pageLanguage } from '../../pages/page-language';
+import '../../pages/palette.css';
+import '../../pages/plain-page.css';
 import '../../pages/report/report.css';
 
 // Wiring only: the browser's APIs go in, everything else lives in extension/pages/report.

@@ -8,6 +8,7 @@ import { createClickGuard, observeVisibility } from '../../pages/sidebar/click-g
 import { Sidebar } from '../../pages/sidebar/Sidebar';
 import { startSidebarFrame } from '../../pages/sidebar/sidebar-frame';
 import { receiveHandedPort } from '../../pages/sidebar/handed-port';
+import '../../pages/palette.css';
 import '../../pages/sidebar/sidebar.css';
 
 // Wiring only: the sidebar page, framed by the EHR content script inside a closed shadow root. It

@@ -3,6 +3,8 @@ import { browser } from 'wxt/browser';
 import { createBackgroundClient } from '../../pages/background-client';
 import { WorkListApp } from '../../pages/worklist/WorkListApp';
 import { pageLanguage } from '../../pages/page-language';
+import '../../pages/palette.css';
+import '../../pages/plain-page.css';
 import '../../pages/worklist/worklist.css';
 
 // Wiring only: the browser's APIs go in, everything else lives in extension/pages/worklist. The same

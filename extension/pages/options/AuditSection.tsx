@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditBreak, AuditExportFormat, AuditVerification, Workstation } from '../../shared/audit';
 import { DEFAULT_RETENTION, RETENTION_LIMITS, retentionSettings, type RetentionSettings } from '../../shared/configuration';
@@ -150,7 +151,6 @@ function RetentionForm({ retention, locked, view, deps, actions }: { retention: 
   };
   const daysWrong = wrong(days, RETENTION_LIMITS.personalDataDays);
   const yearsWrong = wrong(years, RETENTION_LIMITS.auditLogYears);
-  const invalid = (limits: { min: number; max: number }) => msg(t, 'options_audit_retentionInvalid', String(limits.min), String(limits.max));
 
   const save = async (event: Event) => {
     event.preventDefault();
@@ -185,24 +185,10 @@ function RetentionForm({ retention, locked, view, deps, actions }: { retention: 
       <p class="vs-hint">{t('options_audit_retentionIntro')}</p>
       <fieldset class="vs-plain" disabled={locked}>
         <div class="vs-row">
-          <div class="vs-field vs-field-short">
-            <label for="retention-days">{t('options_audit_personalDataDays')}</label>
-            <input id="retention-days" type="number" inputMode="numeric" min={RETENTION_LIMITS.personalDataDays.min} max={RETENTION_LIMITS.personalDataDays.max} value={days} aria-invalid={daysWrong} aria-describedby="retention-days-hint" onInput={(event) => setDays(event.currentTarget.value)} />
-            <p id="retention-days-hint" class={daysWrong ? 'vs-error' : 'vs-hint'}>
-              {daysWrong
-                ? invalid(RETENTION_LIMITS.personalDataDays)
-                : msg(t, 'options_audit_personalDataDaysHint', String(RETENTION_LIMITS.personalDataDays.min), String(RETENTION_LIMITS.personalDataDays.max))}
-            </p>
-          </div>
-          <div class="vs-field vs-field-short">
-            <label for="retention-years">{t('options_audit_auditLogYears')}</label>
-            <input id="retention-years" type="number" inputMode="numeric" min={RETENTION_LIMITS.auditLogYears.min} max={RETENTION_LIMITS.auditLogYears.max} value={years} aria-invalid={yearsWrong} aria-describedby="retention-years-hint" onInput={(event) => setYears(event.currentTarget.value)} />
-            <p id="retention-years-hint" class={yearsWrong ? 'vs-error' : 'vs-hint'}>
-              {yearsWrong
-                ? invalid(RETENTION_LIMITS.auditLogYears)
-                : msg(t, 'options_audit_auditLogYearsHint', String(RETENTION_LIMITS.auditLogYears.min), String(RETENTION_LIMITS.auditLogYears.max))}
-            </p>
-          </div>
+          <RetentionField id="retention-days" label={t('options_audit_personalDataDays')} limits={RETENTION_LIMITS.personalDataDays} value={days} onInput={setDays} wrong={daysWrong} t={t}
+            hint={msg(t, 'options_audit_personalDataDaysHint', String(RETENTION_LIMITS.personalDataDays.min), String(RETENTION_LIMITS.personalDataDays.max))} />
+          <RetentionField id="retention-years" label={t('options_audit_auditLogYears')} limits={RETENTION_LIMITS.auditLogYears} value={years} onInput={setYears} wrong={yearsWrong} t={t}
+            hint={msg(t, 'options_audit_auditLogYearsHint', String(RETENTION_LIMITS.auditLogYears.min), String(RETENTION_LIMITS.auditLogYears.max))} />
         </div>
         <div class="vs-actions">
           <button type="submit" class="vs-primary" disabled={busy}>
@@ -211,5 +197,19 @@ function RetentionForm({ retention, locked, view, deps, actions }: { retention: 
         </div>
       </fieldset>
     </form>
+  );
+}
+
+/** One retention term: a number within `limits`, with its hint, or what is wrong with it. */
+function RetentionField(props: { id: string; label: string; hint: ComponentChildren; limits: { min: number; max: number }; value: string; onInput(value: string): void; wrong: boolean; t: Translate }) {
+  const { id, limits, wrong, t } = props;
+  return (
+    <div class="vs-field vs-field-short">
+      <label for={id}>{props.label}</label>
+      <input id={id} type="number" inputMode="numeric" min={limits.min} max={limits.max} value={props.value} aria-invalid={wrong} aria-describedby={`${id}-hint`} onInput={(event) => props.onInput(event.currentTarget.value)} />
+      <p id={`${id}-hint`} class={wrong ? 'vs-error' : 'vs-hint'}>
+        {wrong ? msg(t, 'options_audit_retentionInvalid', String(limits.min), String(limits.max)) : props.hint}
+      </p>
+    </div>
   );
 }
