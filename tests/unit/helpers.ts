@@ -2,6 +2,7 @@ import geldzorgen from '../../rules/geldzorgen.rules.json';
 import eenzaamheid from '../../rules/eenzaamheid.rules.json';
 import adapterTemplates from '../../rules/adapter-templates.json';
 import { parsePageAdapter, parseRuleSet } from '../../extension/background/configuration/validation';
+import type { ReferralFeedback } from '../../contract/referral-status';
 import type { SocialTeamEndpoint } from '../../extension/shared/configuration';
 import type { ReferralRequest } from '../../extension/shared/messages';
 import type { PageAdapter } from '../../extension/shared/page-adapter';
@@ -56,4 +57,21 @@ export function referralRequest(overrides: Partial<ReferralRequest> = {}): Refer
 export function sequentialUuids(start = 0): () => string {
   let n = start;
   return () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+}
+
+/** What the social team reported back for a referral: an open Task with nothing recorded, plus `fields`. */
+export function referralFeedback(fields: Partial<ReferralFeedback> = {}): ReferralFeedback {
+  return {
+    taskStatus: 'in-progress',
+    businessStatus: null,
+    businessStatusText: null,
+    contactedAt: null,
+    failedAttempts: 0,
+    outcome: null,
+    partners: [],
+    noteForGp: null,
+    callbackDueBy: null,
+    lastModified: null,
+    ...fields,
+  };
 }

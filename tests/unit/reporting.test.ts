@@ -14,7 +14,7 @@ import { PILOT_SEED, type ReportView } from '../../extension/shared/report';
 import nl from '../../extension/public/_locales/nl/messages.json';
 import en from '../../extension/public/_locales/en/messages.json';
 import { createTestBackground, OPTIONS_SENDER, SIDEBAR_SENDER } from './background-harness';
-import { defaultRuleSet, demoHisAdapter, socialTeamEndpoint } from './helpers';
+import { defaultRuleSet, demoHisAdapter, referralFeedback, socialTeamEndpoint } from './helpers';
 
 const money = defaultRuleSet();
 const other = { id: 'other', questions: [{ id: 'x1', text: { nl: 'Vraag X', en: 'Question X' } }] };
@@ -26,19 +26,7 @@ function screening(at: string, outcome: ScreeningEvent['outcome'], answers?: Rec
 const answers = (a: string, b: string, c: string) => ({ 'make-ends-meet': a, 'sleep-money-worries': b, 'unopened-mail': c }) as Record<string, 'yes' | 'no' | 'not-asked'>;
 
 function feedback(fields: Partial<ReferralFeedback>): ReferralFeedback {
-  return {
-    taskStatus: fields.outcome ? 'completed' : 'in-progress',
-    businessStatus: fields.outcome ?? null,
-    businessStatusText: null,
-    contactedAt: null,
-    failedAttempts: 0,
-    outcome: null,
-    partners: [],
-    noteForGp: null,
-    callbackDueBy: null,
-    lastModified: null,
-    ...fields,
-  };
+  return referralFeedback({ taskStatus: fields.outcome ? 'completed' : 'in-progress', businessStatus: fields.outcome ?? null, ...fields });
 }
 
 type ReferralInput = ReportInput['referrals'][number];

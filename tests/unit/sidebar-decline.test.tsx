@@ -1,43 +1,23 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SidebarGuard } from '../../extension/pages/sidebar/click-guard';
-import { Sidebar } from '../../extension/pages/sidebar/Sidebar';
-import { createSidebarController } from '../../extension/pages/sidebar/sidebar-controller';
-import { isSidebarVisible, type SidebarState } from '../../extension/pages/sidebar/sidebar-state';
+import { isSidebarVisible } from '../../extension/pages/sidebar/sidebar-state';
 import en from '../../extension/public/_locales/en/messages.json';
 import nl from '../../extension/public/_locales/nl/messages.json';
-import { translatorFromBundle } from '../../extension/shared/i18n';
-import type { RequestMessage } from '../../extension/shared/messages';
-import type { PageContext } from '../../extension/shared/sidebar-channel';
 import { defaultRuleSet } from './helpers';
+import { lenientGuard, mountSidebar, triggerN01 } from './sidebar-harness';
 
 const ruleSet = defaultRuleSet();
-/** A guard that lets everything through: happy-dom's events are never trusted, unlike a real click. */
-const lenientGuard: SidebarGuard = { trusted: () => true, confirm: async () => null };
 
 async function mount(locale: 'nl' | 'en', guard: SidebarGuard = lenientGuard) {
-  const t = translatorFromBundle(locale === 'nl' ? nl : en);
-  const sent: RequestMessage[] = [];
-  let rerender: (state: SidebarState) => void = () => {};
-  const page: PageContext = { adapterId: 'demo-his', ruleSets: [ruleSet], recipients: { [ruleSet.id]: 'Sociaal wijkteam Heuvelland' }, users: [], locale };
-  const controller = createSidebarController({
-    page,
-    send: (async (message: RequestMessage) => {
-      sent.push(message);
-      return message.type === 'patient/opened' ? { ok: true, data: { referrals: [], suppressed: [] } } : { ok: true, data: { recorded: true } };
-    }) as never,
-    render: (state) => rerender(state),
-    reportError: () => {},
-    describeSubmitError: () => '',
+  const mounted = await mountSidebar({
+    locale,
+    guard,
+    answer: (message) => (message.type === 'patient/opened' ? { ok: true, data: { referrals: [], suppressed: [] } } : { ok: true, data: { recorded: true } }),
   });
-  const view = render(<Sidebar state={controller.state} actions={controller.actions} page={page} guard={guard} t={t} />);
-  rerender = (state) => view.rerender(<Sidebar state={state} actions={controller.actions} page={page} guard={guard} t={t} />);
-  controller.patientChanged({ key: 'P-1001', name: 'Mila Voorbeeld', phone: '06-99990001', birthDate: '' }, { name: 'dr. E. Denkbeeld', agb: '01999001' });
-  await vi.waitFor(() => expect(controller.state.historyLoaded).toBe(true));
-  controller.triggersFound([{ ruleSetId: ruleSet.id, trigger: { kind: 'code', code: 'N01', baseCode: 'N01', title: { nl: 'Hoofdpijn', en: 'Headache' } } }]);
-  controller.typingPaused();
-  return { controller, sent };
+  triggerN01(mounted.controller);
+  return mounted;
 }
 
 afterEach(cleanup);

@@ -3,49 +3,29 @@
  * "Klaarzetten voor de assistent": the GP recorded consent but the phone number must still be
  * confirmed with the patient; the sidebar saves it for the practice assistant's work list.
  */
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { SidebarGuard } from '../../extension/pages/sidebar/click-guard';
-import { Sidebar } from '../../extension/pages/sidebar/Sidebar';
-import { createSidebarController } from '../../extension/pages/sidebar/sidebar-controller';
-import type { SidebarState } from '../../extension/pages/sidebar/sidebar-state';
-import nl from '../../extension/public/_locales/nl/messages.json';
-import { translatorFromBundle } from '../../extension/shared/i18n';
-import type { RequestMessage } from '../../extension/shared/messages';
-import type { PageContext } from '../../extension/shared/sidebar-channel';
 import { defaultRuleSet } from './helpers';
+import { mountSidebar, triggerN01 } from './sidebar-harness';
 
 const ruleSet = defaultRuleSet();
-const lenientGuard: SidebarGuard = { trusted: () => true, confirm: async () => null };
 const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function mountAtConsent(options: { phone: string; guard?: SidebarGuard }) {
-  const guard = options.guard ?? lenientGuard;
-  const t = translatorFromBundle(nl);
-  const sent: RequestMessage[] = [];
-  let rerender: (state: SidebarState) => void = () => {};
-  const page: PageContext = { adapterId: 'demo-his', ruleSets: [ruleSet], recipients: { [ruleSet.id]: 'Sociaal wijkteam Heuvelland' }, users: [], locale: 'nl' };
-  const controller = createSidebarController({
-    page,
-    send: (async (message: RequestMessage) => {
-      sent.push(message);
+  const mounted = await mountSidebar({
+    ...(options.guard ? { guard: options.guard } : {}),
+    patient: { key: 'P-1002', name: 'Henk Proefhuis', phone: options.phone },
+    answer: (message) => {
       if (message.type === 'patient/opened') return { ok: true, data: { referrals: [], suppressed: [] } };
       if (message.type === 'draft/save') return { ok: true, data: { draftId: 'draft-1' } };
       return { ok: true, data: { recorded: true } };
-    }) as never,
-    render: (state) => rerender(state),
-    reportError: () => {},
-    describeSubmitError: () => '',
+    },
   });
-  const view = render(<Sidebar state={controller.state} actions={controller.actions} page={page} guard={guard} t={t} />);
-  rerender = (state) => view.rerender(<Sidebar state={state} actions={controller.actions} page={page} guard={guard} t={t} />);
-  controller.patientChanged({ key: 'P-1002', name: 'Henk Proefhuis', phone: options.phone, birthDate: '' }, { name: 'dr. E. Denkbeeld', agb: '01999001' });
-  await vi.waitFor(() => expect(controller.state.historyLoaded).toBe(true));
-  controller.triggersFound([{ ruleSetId: ruleSet.id, trigger: { kind: 'code', code: 'N01', baseCode: 'N01', title: { nl: 'Hoofdpijn', en: 'Headache' } } }]);
-  controller.typingPaused();
+  triggerN01(mounted.controller);
   fireEvent.click(screen.getAllByRole('radio', { name: 'Ja' })[0]!);
   fireEvent.click(screen.getByRole('button', { name: 'Verder naar toestemming' }));
-  return { controller, sent };
+  return mounted;
 }
 
 afterEach(cleanup);

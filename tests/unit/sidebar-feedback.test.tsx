@@ -3,23 +3,19 @@
  * The way back in the sidebar: what the social team reported shows, quietly, when the patient is
  * opened again; an overdue callback is flagged; consent can be withdrawn, only with a real click.
  */
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Sidebar } from '../../extension/pages/sidebar/Sidebar';
+import { cleanup, fireEvent, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
 import { feedbackSentence } from '../../extension/pages/sidebar/ReferralStatusView';
 import { translatorFromBundle } from '../../extension/shared/i18n';
-import { createSidebarController } from '../../extension/pages/sidebar/sidebar-controller';
-import type { SidebarState } from '../../extension/pages/sidebar/sidebar-state';
 import type { SidebarGuard } from '../../extension/pages/sidebar/click-guard';
 import type { ReferralStatus, RequestMessage } from '../../extension/shared/messages';
-import type { PageContext } from '../../extension/shared/sidebar-channel';
 import type { ReferralFeedback } from '../../contract/referral-status';
 import nl from '../../extension/public/_locales/nl/messages.json';
 import en from '../../extension/public/_locales/en/messages.json';
 import { defaultRuleSet } from './helpers';
+import { mountSidebar } from './sidebar-harness';
 
 const ruleSet = defaultRuleSet();
-const lenientGuard: SidebarGuard = { trusted: () => true, confirm: async () => null };
 
 const delivered: ReferralStatus = {
   referralId: '00000000-0000-4000-8000-00000000f001',
@@ -45,29 +41,15 @@ const handled: ReferralFeedback = {
 };
 
 async function openPatient(referrals: ReferralStatus[], options: { guard?: SidebarGuard; withdrawAnswer?: (message: RequestMessage) => unknown; locale?: 'nl' | 'en' } = {}) {
-  const locale = options.locale ?? 'nl';
-  const t = translatorFromBundle(locale === 'nl' ? nl : en);
-  const guard = options.guard ?? lenientGuard;
-  const sent: RequestMessage[] = [];
-  let rerender: (state: SidebarState) => void = () => {};
-  const page: PageContext = { adapterId: 'demo-his', ruleSets: [ruleSet], recipients: { [ruleSet.id]: 'Sociaal wijkteam Heuvelland' }, users: [], locale };
-  const controller = createSidebarController({
-    page,
-    send: (async (message: RequestMessage) => {
-      sent.push(message);
+  return mountSidebar({
+    ...(options.locale ? { locale: options.locale } : {}),
+    ...(options.guard ? { guard: options.guard } : {}),
+    answer: (message) => {
       if (message.type === 'patient/opened') return { ok: true, data: { referrals, suppressed: [{ ruleSetId: ruleSet.id, reason: 'open-referral' }] } };
       if (message.type === 'referral/withdraw') return options.withdrawAnswer?.(message) ?? { ok: true, data: { ...referrals[0]!, withdrawal: { withdrawnAt: '2026-11-27T11:00:00Z', state: 'queued' } } };
       return { ok: true, data: {} };
-    }) as never,
-    render: (state) => rerender(state),
-    reportError: () => {},
-    describeSubmitError: (response) => response.error.message,
+    },
   });
-  const view = render(<Sidebar state={controller.state} actions={controller.actions} page={page} guard={guard} t={t} />);
-  rerender = (state) => view.rerender(<Sidebar state={state} actions={controller.actions} page={page} guard={guard} t={t} />);
-  controller.patientChanged({ key: 'P-1001', name: 'Mila Voorbeeld', phone: '06-99990001', birthDate: '' }, { name: 'dr. E. Denkbeeld', agb: '01999001' });
-  await vi.waitFor(() => expect(controller.state.historyLoaded).toBe(true));
-  return { controller, sent };
 }
 
 const settled = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -8,7 +8,7 @@ import type { DraftRequest, RequestMessage, ResponseMap } from '../../extension/
 import { unreadBadgeText, type WorkListDetails, type WorkListView } from '../../extension/shared/work-list';
 import type { MessageSenderInfo } from '../../extension/background/message-handler';
 import { createTestBackground, OPTIONS_SENDER, scriptedEndpoint, SIDEBAR_SENDER } from './background-harness';
-import { demoHisAdapter, referralRequest, socialTeamEndpoint } from './helpers';
+import { demoHisAdapter, referralFeedback, referralRequest, socialTeamEndpoint } from './helpers';
 
 // The practice assistant's work list (background/work-list.ts) through the message protocol, over
 // fake-indexeddb: which items appear and go, the unread count, opening (audited), fixing and resending
@@ -74,19 +74,7 @@ const list = (world: World, filter?: WorkListView['items'][number]['kind'], sear
 
 async function setFeedback(referralId: string, feedback: Partial<ReferralFeedback>, changedAt: string) {
   const entry = (await db.get('outbox', referralId)) as ReferralOutboxEntry;
-  const full: ReferralFeedback = {
-    taskStatus: 'in-progress',
-    businessStatus: 'contacted',
-    businessStatusText: null,
-    contactedAt: null,
-    failedAttempts: 0,
-    outcome: null,
-    partners: [],
-    noteForGp: null,
-    callbackDueBy: null,
-    lastModified: null,
-    ...feedback,
-  };
+  const full = referralFeedback({ businessStatus: 'contacted', ...feedback });
   await db.put('outbox', { ...entry, feedback: full, feedbackCheckedAt: changedAt, feedbackChangedAt: changedAt });
 }
 
@@ -381,18 +369,7 @@ describe('journal lines', () => {
   it('are pure Dutch text, contact-only feedback included', () => {
     expect(referralJournalText()).toMatch(/^Z01 /);
     expect(journalDate('2026-03-12T23:30:00Z', 'Europe/Amsterdam')).toBe('13-03-2026');
-    const feedback: ReferralFeedback = {
-      taskStatus: 'in-progress',
-      businessStatus: 'contacted',
-      businessStatusText: null,
-      contactedAt: '2026-03-12T09:00:00Z',
-      failedAttempts: 0,
-      outcome: null,
-      partners: [],
-      noteForGp: null,
-      callbackDueBy: null,
-      lastModified: null,
-    };
+    const feedback = referralFeedback({ businessStatus: 'contacted', contactedAt: '2026-03-12T09:00:00Z' });
     expect(outcomeJournalText(feedback, '2026-03-12T09:00:00Z', 'Europe/Amsterdam')).toBe('Z01 Terugkoppeling sociaal wijkteam 12-03-2026: contact met patiënt gelegd.');
     expect(outcomeJournalText({ ...feedback, contactedAt: null }, '2026-03-12T09:00:00Z')).toBeNull();
   });
