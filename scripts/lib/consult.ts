@@ -1,15 +1,17 @@
 import type { Frame, Locator, Page } from 'playwright-core';
 import { MIN_VISIBLE_MS } from '../../extension/pages/sidebar/click-guard';
+import { isSidebarPageUrl } from '../../extension/shared/sidebar-channel';
 
-/** The path of the sidebar's own page (extension/shared/sidebar-channel.ts). */
-const SIDEBAR_PAGE = '/sidebar.html';
+/** The answers of a positive screen with the default rule set: question, answer. */
+export const POSITIVE_SCREEN: ReadonlyArray<readonly [RegExp, 'Ja' | 'Nee' | 'Niet gevraagd']> = [
+  [/Vindt u het moeilijk om elke maand rond te komen/, 'Ja'],
+  [/Slaapt u slecht van geldzorgen/, 'Nee'],
+  [/Stapelt de post zich bij u thuis weleens op/, 'Niet gevraagd'],
+];
 
 /** The sidebar's frame in a page, if the extension has put one there. */
 export function sidebarFrame(page: Page): Frame | undefined {
-  return page.frames().find((frame) => {
-    const url = frame.url();
-    return /^(chrome|moz)-extension:/.test(url) && new URL(url).pathname === SIDEBAR_PAGE;
-  });
+  return page.frames().find((frame) => isSidebarPageUrl(frame.url()));
 }
 
 /**
@@ -160,9 +162,7 @@ export class ConsultPage {
 
   /** The whole positive path up to, not including, Send. */
   async screenPositiveAndConsent(options: { note?: string; callMoment?: string } = {}): Promise<void> {
-    await this.answer(/Vindt u het moeilijk om elke maand rond te komen/, 'Ja');
-    await this.answer(/Slaapt u slecht van geldzorgen/, 'Nee');
-    await this.answer(/Stapelt de post zich bij u thuis weleens op/, 'Niet gevraagd');
+    for (const [question, answer] of POSITIVE_SCREEN) await this.answer(question, answer);
     await this.goToConsent();
     await this.fillConsent({ callMoment: options.callMoment ?? 'Ochtend', note: options.note ?? 'Liever niet tussen 12 en 13 uur bellen.' });
     await this.tickConsent();

@@ -1,8 +1,7 @@
 import type { ElementHandle, Frame, Page } from 'puppeteer-core';
 import { MIN_VISIBLE_MS } from '../../extension/pages/sidebar/click-guard';
-
-/** The path of the sidebar's own page (extension/shared/sidebar-channel.ts). */
-const SIDEBAR_PAGE = '/sidebar.html';
+import { SIDEBAR_PAGE_PATH } from '../../extension/shared/sidebar-channel';
+import { POSITIVE_SCREEN } from './consult';
 
 /** What to find in the sidebar: an element of `kind` whose visible text (or label, or legend) is `name`. */
 type Target = { kind: 'button' | 'checkbox' | 'field'; name: string | RegExp } | { kind: 'radio'; group: string | RegExp; name: string };
@@ -29,7 +28,7 @@ export class DrivenConsult {
       for (const frame of this.page.frames()) {
         if (frame === this.page.mainFrame() || frame.detached) continue;
         const where = await frame.evaluate(() => `${location.pathname} ${document.readyState}`).catch(() => '');
-        if (where === `${SIDEBAR_PAGE} complete`) return frame;
+        if (where === `${SIDEBAR_PAGE_PATH} complete`) return frame;
       }
       if (Date.now() > deadline) throw new Error('the sidebar frame did not appear');
       await this.pause(50);
@@ -117,9 +116,7 @@ export class DrivenConsult {
 
   /** Screens positive, fills the consent step and ticks consent; Send is left to the caller. */
   async screenPositiveAndConsent(note: string): Promise<void> {
-    await this.answer(/Vindt u het moeilijk om elke maand rond te komen/, 'Ja');
-    await this.answer(/Slaapt u slecht van geldzorgen/, 'Nee');
-    await this.answer(/Stapelt de post zich bij u thuis weleens op/, 'Niet gevraagd');
+    for (const [question, answer] of POSITIVE_SCREEN) await this.answer(question, answer);
     await this.click({ kind: 'button', name: 'Verder naar toestemming' });
     await this.chooseCallMoment('Ochtend');
     await this.fill('Korte notitie voor het sociaal wijkteam (optioneel)', note);

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { originPattern } from '../../extension/shared/page-adapter';
 import { launchDrivenBrowser, type BrowserName, type DrivenBrowser } from '../../scripts/lib/driven-browser';
+import { POSITIVE_SCREEN } from '../../scripts/lib/consult';
 import { DrivenConsult } from '../../scripts/lib/driven-consult';
 import { importConfigurationDriven, registeredEhrPatterns, untilBackgroundSuspended, waitUntilWatchedDriven } from '../../scripts/lib/driven-setup';
 import { startServers, type Servers } from '../e2e/environment';
@@ -71,9 +72,7 @@ describe.each(BROWSERS)('in %s', (_title, name) => {
     // The EHR keeps the GP's focus: the panel opens beside it, not in the way.
     expect(await consult.page.evaluate(() => document.activeElement?.id)).toBe('soep-e-code');
 
-    await consult.answer(/Vindt u het moeilijk om elke maand rond te komen/, 'Ja');
-    await consult.answer(/Slaapt u slecht van geldzorgen/, 'Nee');
-    await consult.answer(/Stapelt de post zich bij u thuis weleens op/, 'Niet gevraagd');
+    for (const [question, answer] of POSITIVE_SCREEN) await consult.answer(question, answer);
     await consult.click({ kind: 'button', name: 'Verder naar toestemming' });
     await consult.chooseCallMoment('Ochtend');
     await consult.fill('Korte notitie voor het sociaal wijkteam (optioneel)', 'Liever niet tussen 12 en 13 uur bellen.');

@@ -13,6 +13,7 @@ import { ConsultPage } from '../../scripts/lib/consult';
 import { importConfiguration } from '../../scripts/lib/practice-setup';
 import { seriousAccessibilityViolations } from './axe';
 import { startEnvironment, type Environment } from './environment';
+import { referralRequest } from '../unit/helpers';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../.test-output/screenshots');
 const RULE_SET_ID = 'vroegsignaal-geldzorgen';
@@ -151,18 +152,12 @@ async function consultFrame(patientId: string): Promise<Frame> {
   return consult.waitForSidebarFrame();
 }
 
-function referral(name: string, phone?: string) {
-  return {
-    patient: { name, ...(phone ? { phone } : {}) },
+function referral(name: string, phone: string) {
+  return referralRequest({
+    patient: { name, phone },
     answers: { 'make-ends-meet': 'yes', 'sleep-money-worries': 'yes', 'unopened-mail': 'not-asked' },
-    callMoment: 'morning',
-    lifeDomains: ['daily-functioning'],
     note: 'Graag na 14 uur bellen.',
-    consentGiven: true,
-    locale: 'nl',
-    practitioner: { name: 'dr. E. Denkbeeld', agb: '01999001' },
-    trigger: { kind: 'code', baseCode: 'N01' },
-  };
+  });
 }
 
 describe('the practice assistant’s work list', () => {
